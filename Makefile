@@ -1,0 +1,45 @@
+# The two commands: `make run` and `make test`. See README.md.
+SHELL := /bin/bash
+PY := .venv/bin/python
+export UV_PYTHON_DOWNLOADS := never
+export UV_PYTHON := python3.11
+
+.PHONY: install run test lint format check-browser messages bench
+
+install:
+	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet uv
+	@uv sync --frozen --quiet
+
+run: install
+	@DJANGO_ENV=development $(PY) manage.py migrate --noinput
+	@DJANGO_ENV=development $(PY) manage.py seed_demo --if-empty --employers 3000
+	@DJANGO_ENV=development $(PY) manage.py demo_users
+	@echo "Recupera: http://127.0.0.1:8000"
+	@DJANGO_ENV=development $(PY) manage.py runserver 127.0.0.1:8000
+
+lint:
+	@.venv/bin/ruff check .
+	@.venv/bin/ruff format --check .
+
+format:
+	@.venv/bin/ruff check --fix .
+	@.venv/bin/ruff format .
+
+check-browser:
+	@if ! command -v chromium >/dev/null 2>&1 && [ ! -x /usr/bin/chromium ]; then \
+	  echo "Chromium is missing: browser tests will be skipped."; \
+	  echo "Install it with: sudo apt-get install chromium"; \
+	  if [ "$${CI:-}" = "true" ]; then echo "CI=true: a missing browser fails the run."; exit 1; fi; \
+	fi
+
+test: install lint check-browser
+	@DJANGO_ENV=test $(PY) manage.py makemigrations --check --dry-run >/dev/null || \
+	  (echo "Models and migrations disagree: run makemigrations."; exit 1)
+	@DJANGO_ENV=test $(PY) -m pytest $(PYTEST_ARGS)
+
+messages:
+	@DJANGO_ENV=development $(PY) manage.py makemessages -l es --no-location --ignore=.venv --ignore=.data
+	@DJANGO_ENV=development $(PY) manage.py compilemessages --ignore=.venv
+
+bench: install
+	@DJANGO_ENV=development $(PY) bench/import_arrears.py --rows 1000000

@@ -1,0 +1,50 @@
+"""HTML to PDF with WeasyPrint: the one place every printed document goes through.
+
+Documents are templates extending `pdf/base.html` (the institute's heading, one print
+stylesheet, one self-hosted font). Resources are resolved only from the project's
+static files: the fetcher refuses file:// and every outside URL, so a value typed by
+a user can never make the server read a local file or call out.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+
+STATIC_BASE = "https://recupera.invalid/static/"
+
+
+def _static_response(url: str):
+    from weasyprint.urls import URLFetcherResponse
+
+    if not url.startswith(STATIC_BASE):
+        raise ValueError(f"Refused to fetch {url!r}: only the project's static files.")
+    relative = url[len(STATIC_BASE) :].split("?")[0]
+    if ".." in relative.split("/"):
+        raise ValueError(f"Refused to fetch {url!r}.")
+    path = finders.find(relative)
+    if not path:
+        raise ValueError(f"Static file not found: {relative!r}")
+    with open(path, "rb") as fh:
+        body = fh.read()
+    content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+    return URLFetcherResponse(url, body=body, headers={"Content-Type": content_type})
+
+
+def _fetcher():
+    from weasyprint.urls import URLFetcher
+
+    class StaticOnlyFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            return _static_response(url)
+
+    return StaticOnlyFetcher()
+
+
+def render_pdf(template: str, context: dict) -> bytes:
+    from weasyprint import HTML
+
+    html = render_to_string(template, {**context, "pdf_static": STATIC_BASE})
+    return HTML(string=html, base_url=STATIC_BASE, url_fetcher=_fetcher()).write_pdf()

@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from people import views as people_views
+
+urlpatterns = [
+    path("", people_views.home, name="home"),
+    path("cuenta/", include("people.urls")),
+    path("patronos/", include("employers.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "people.views.page_not_found"
+handler500 = "people.views.server_error"

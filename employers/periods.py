@@ -1,0 +1,33 @@
+"""Contribution periods and their due dates."""
+
+import datetime
+from functools import lru_cache
+
+import holidays
+
+
+@lru_cache(maxsize=64)
+def _holidays(year: int) -> holidays.HolidayBase:
+    return holidays.SV(years=year, language="es")
+
+
+def is_business_day(day: datetime.date) -> bool:
+    return day.weekday() < 5 and day not in _holidays(day.year)
+
+
+@lru_cache(maxsize=4096)
+def period_due_date(period: datetime.date, business_days: int = 10) -> datetime.date:
+    """The 10th business day of the month after `period` (Planilla Única since 2023)."""
+    day = (period.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    counted = 0
+    while True:
+        if is_business_day(day):
+            counted += 1
+            if counted == business_days:
+                return day
+        day += datetime.timedelta(days=1)
+
+
+def add_months(period: datetime.date, months: int) -> datetime.date:
+    index = period.year * 12 + period.month - 1 + months
+    return datetime.date(index // 12, index % 12 + 1, 1)

@@ -1,0 +1,188 @@
+"""Reads that span models: the account statement and the change history."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, F, Sum
+from django.db.models.functions import Coalesce
+
+from employers.models import (
+    AGING_BUCKETS,
+    MONEY,
+    ZERO,
+    ContributionPeriod,
+    Employer,
+    aging_case,
+    arrears_filter,
+)
+
+AMOUNT_FIELDS = ["employer_share", "worker_share", "fines", "surcharges", "paid", "balance"]
+
+
+@dataclass
+class AgingBucket:
+    key: str
+    label: str
+    amount: Decimal
+    periods: int
+
+
+@dataclass
+class Statement:
+    employer: Employer
+    today: datetime.date
+    periods: list[ContributionPeriod]
+    totals: dict[str, Decimal]
+    arrears: Decimal
+    aging: list[AgingBucket] = field(default_factory=list)
+
+    @property
+    def is_solvent(self) -> bool:
+        return self.arrears <= 0
+
+
+def account_statement(employer: Employer, today: datetime.date) -> Statement:
+    """Every period with its amounts and balance, totals and aging. Three queries."""
+    periods = list(
+        ContributionPeriod.objects.filter(employer=employer)
+        .annotate(aging=aging_case(today), days_late=today - F("due_date"))
+        .order_by("period")
+    )
+    money = {"output_field": DecimalField(**MONEY)}
+    sums = ContributionPeriod.objects.filter(employer=employer).aggregate(
+        **{f"sum_{name}": Coalesce(Sum(name), ZERO, **money) for name in AMOUNT_FIELDS},
+        sum_arrears=Coalesce(Sum("balance", filter=arrears_filter(today)), ZERO, **money),
+    )
+    arrears = sums.pop("sum_arrears")
+    totals = {name.removeprefix("sum_"): value for name, value in sums.items()}
+    buckets = (
+        ContributionPeriod.objects.filter(arrears_filter(today), employer=employer)
+        .annotate(bucket=aging_case(today))
+        .values("bucket")
+        .annotate(amount=Sum("balance"), periods=Count("id"))
+        .order_by()
+    )
+    by_key = {row["bucket"]: row for row in buckets}
+    aging = [
+        AgingBucket(
+            key,
+            label,
+            by_key.get(key, {}).get("amount") or ZERO,
+            by_key.get(key, {}).get("periods") or 0,
+        )
+        for key, label, _first, _last in AGING_BUCKETS
+    ]
+    return Statement(employer, today, periods, totals, arrears, aging)
+
+
+@dataclass
+class HistoryEntry:
+    when: datetime.datetime
+    user: str
+    subject: str
+    action: str
+    changes: list[tuple[str, object, object]]
+
+
+EMPLOYER_FIELDS = [
+    "employer_number",
+    "nit",
+    "dui",
+    "nrc",
+    "legal_name",
+    "trade_name",
+    "economic_activity",
+    "sector",
+    "address",
+    "department_id",
+    "municipality_id",
+    "phone",
+    "email",
+    "legal_representative",
+    "branch_id",
+    "status",
+]
+PERIOD_FIELDS = ["due_date", "employer_share", "worker_share", "fines", "surcharges", "paid"]
+
+
+def _resolve_who(entries: list[tuple[HistoryEntry, object]]) -> None:
+    """Name the user (or, for a command-line import, the file) behind each change."""
+    from people.models import User
+
+    ids = {
+        int(context.metadata["user"])
+        for _entry, context in entries
+        if context and context.metadata.get("user")
+    }
+    names = {
+        user.pk: user.get_full_name() or user.username for user in User.objects.filter(pk__in=ids)
+    }
+    for entry, context in entries:
+        metadata = context.metadata if context else {}
+        if metadata.get("user"):
+            entry.user = names.get(int(metadata["user"]), "")
+        elif metadata.get("import_file"):
+            entry.user = metadata["import_file"]
+
+
+def employer_history(employer: Employer, limit: int = 500) -> list[HistoryEntry]:
+    """Every recorded change of the employer and its periods: who, when, before, after.
+
+    Read from the event tables themselves (not pghistory's JSON aggregate) so that
+    amounts stay Decimal.
+    """
+    from django.apps import apps
+
+    EmployerEvent = apps.get_model("employers", "EmployerEvent")
+    PeriodEvent = apps.get_model("employers", "ContributionPeriodEvent")
+    entries: list[tuple[HistoryEntry, object]] = []
+    previous = None
+    employer_events = (
+        EmployerEvent.objects.filter(pgh_obj=employer)
+        .select_related("pgh_context")
+        .order_by("pgh_id")
+    )
+    for event in employer_events:
+        if previous is None:
+            changes = []
+            action = "insert"
+        else:
+            changes = [
+                (name, getattr(previous, name), getattr(event, name))
+                for name in EMPLOYER_FIELDS
+                if getattr(previous, name) != getattr(event, name)
+            ]
+            action = "update"
+        if previous is None or changes:
+            entry = HistoryEntry(event.pgh_created_at, "", "", action, changes)
+            entries.append((entry, event.pgh_context))
+        previous = event
+    befores = {}
+    period_events = (
+        PeriodEvent.objects.filter(employer=employer)
+        .select_related("pgh_context")
+        .order_by("pgh_id")
+    )
+    for event in period_events:
+        key = (event.pgh_obj_id, event.pgh_context_id)
+        if event.pgh_label == "period.before_update":
+            befores[key] = event
+            continue
+        before = befores.pop(key, None)
+        changes = [
+            (name, getattr(before, name) if before else None, getattr(event, name))
+            for name in PERIOD_FIELDS
+            if before is None or getattr(before, name) != getattr(event, name)
+        ]
+        action = "update" if event.pgh_label == "period.update" else "delete"
+        entry = HistoryEntry(
+            event.pgh_created_at, "", event.period.strftime("%Y-%m"), action, changes
+        )
+        entries.append((entry, event.pgh_context))
+    _resolve_who(entries)
+    result = [entry for entry, _context in entries]
+    result.sort(key=lambda entry: entry.when, reverse=True)
+    return result[:limit]

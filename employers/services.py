@@ -1,0 +1,111 @@
+"""Writes of the employers app: arrears imports (preview, apply, discard)."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from employers.imports import ImportFileError, ImportResult, run_arrears_import, sniff_format
+from employers.models import ArrearsImport, ArrearsImportStatus
+
+ALLOWED_EXTENSIONS = {".csv", ".txt", ".xlsx"}
+
+
+def _imports_dir() -> Path:
+    path = Path(settings.MEDIA_ROOT) / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _store_upload(upload: UploadedFile) -> Path:
+    extension = Path(upload.name or "").suffix.lower()
+    if extension not in ALLOWED_EXTENSIONS:
+        raise ValidationError(_("Upload a .csv or .xlsx file."), code="extension")
+    if upload.size > settings.ARREARS_UPLOAD_MAX_BYTES:
+        raise ValidationError(
+            _("The file is larger than %(limit)s MB.")
+            % {"limit": settings.ARREARS_UPLOAD_MAX_BYTES // (1024 * 1024)},
+            code="size",
+        )
+    target = _imports_dir() / f"{uuid.uuid4().hex}{extension}"
+    with target.open("wb") as fh:
+        for chunk in upload.chunks():
+            fh.write(chunk)
+    return target
+
+
+def arrears_import_preview(*, upload: UploadedFile, actor) -> ArrearsImport:
+    """Store an uploaded arrears file and check it without writing any period.
+
+    Returns a PREVIEWED import to confirm, or a REJECTED one listing every bad row.
+    Raises ValidationError when the file cannot be read at all.
+    """
+    path = _store_upload(upload)
+    try:
+        sniff_format(path)
+        result = run_arrears_import(path=path, file_name=upload.name, actor=actor, dry_run=True)
+    except ImportFileError as exc:
+        path.unlink(missing_ok=True)
+        raise ValidationError(str(exc), code="file") from exc
+    status = ArrearsImportStatus.PREVIEWED if result.ok else ArrearsImportStatus.REJECTED
+    if not result.ok:
+        path.unlink(missing_ok=True)
+    record = ArrearsImport(
+        created_by=actor,
+        file_name=upload.name,
+        sha256=result.sha256,
+        status=status,
+        stored_file=path.name if result.ok else "",
+    )
+    _copy_result(record, result)
+    record.save()
+    return record
+
+
+def _copy_result(record: ArrearsImport, result: ImportResult) -> None:
+    record.rows_total = result.rows_total
+    record.employers_created = result.employers_created
+    record.periods_created = result.periods_created
+    record.periods_updated = result.periods_updated
+    record.periods_unchanged = result.periods_unchanged
+    record.error_count = result.error_count
+    record.errors = [error.as_dict() for error in result.errors[:2000]]
+
+
+def arrears_import_apply(*, record: ArrearsImport, actor) -> ImportResult:
+    """Apply a previewed import. The file is checked again: data may have changed."""
+    with transaction.atomic():
+        record = ArrearsImport.objects.select_for_update().get(pk=record.pk)
+        if record.status != ArrearsImportStatus.PREVIEWED or not record.stored_file:
+            raise ValidationError(_("This import was already applied or discarded."))
+        # Claimed: a second click on "confirm" finds it applied and stops above.
+        record.created_by = actor
+        path = _imports_dir() / record.stored_file
+        try:
+            result = run_arrears_import(
+                path=path, file_name=record.file_name, actor=actor, record=record
+            )
+        except ImportFileError as exc:
+            raise ValidationError(str(exc), code="file") from exc
+    path.unlink(missing_ok=True)
+    ArrearsImport.objects.filter(pk=record.pk).update(stored_file="")
+    return result
+
+
+def arrears_import_discard(*, record: ArrearsImport, actor) -> ArrearsImport:
+    with transaction.atomic():
+        record = ArrearsImport.objects.select_for_update().get(pk=record.pk)
+        if record.status != ArrearsImportStatus.PREVIEWED:
+            raise ValidationError(_("Only a previewed import can be discarded."))
+        if record.stored_file:
+            (_imports_dir() / record.stored_file).unlink(missing_ok=True)
+        record.status = ArrearsImportStatus.DISCARDED
+        record.stored_file = ""
+        record.save(update_fields=["status", "stored_file"])
+    return record

@@ -1,0 +1,154 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from employers import services
+from employers.exports import export_response
+from employers.filters import EmployerFilter
+from employers.forms import ArrearsUploadForm
+from employers.models import ArrearsImport, ArrearsImportStatus, Employer
+from employers.pdf import render_statement_pdf
+from employers.queries import account_statement
+from employers.queries import employer_history as history_entries
+from employers.tables import EmployerTable
+
+EXPORT_FORMATS = {"csv", "xlsx"}
+
+
+class EmployerListView(LoginRequiredMixin, PermissionRequiredMixin, SingleTableMixin, FilterView):
+    permission_required = "employers.view_employer"
+    table_class = EmployerTable
+    filterset_class = EmployerFilter
+    template_name = "employers/employer_list.html"
+    table_pagination = {"per_page": 25}
+
+    def get_queryset(self):
+        return (
+            Employer.objects.visible_to(self.request.user).with_arrears().select_related("branch")
+        )
+
+    def get_filterset_kwargs(self, filterset_class):
+        return {**super().get_filterset_kwargs(filterset_class), "user": self.request.user}
+
+    def get(self, request, *args, **kwargs):
+        fmt = request.GET.get("export")
+        if fmt in EXPORT_FORMATS:
+            self.filterset = self.get_filterset(self.get_filterset_class())
+            if self.filterset.is_valid():
+                # The same filters and the same order as the page shows, every row.
+                table = self.get_table_class()(self.filterset.qs, order_by=request.GET.get("sort"))
+                return export_response(table.data.data, fmt)
+        return super().get(request, *args, **kwargs)
+
+
+employer_list = EmployerListView.as_view()
+
+
+def _visible_employer(request, pk: int) -> Employer:
+    queryset = Employer.objects.visible_to(request.user).select_related(
+        "branch", "department", "municipality"
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+@login_required
+@permission_required("employers.view_employer", raise_exception=True)
+def employer_detail(request, pk: int):
+    employer = _visible_employer(request, pk)
+    statement = account_statement(employer, timezone.localdate())
+    return render(request, "employers/employer_detail.html", {"statement": statement})
+
+
+@login_required
+@permission_required("employers.view_employer", raise_exception=True)
+def statement_pdf(request, pk: int):
+    employer = _visible_employer(request, pk)
+    statement = account_statement(employer, timezone.localdate())
+    response = HttpResponse(render_statement_pdf(statement), content_type="application/pdf")
+    filename = f"estado-de-cuenta-{employer.employer_number}.pdf"
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@login_required
+@permission_required("employers.view_history", raise_exception=True)
+def employer_history(request, pk: int):
+    employer = _visible_employer(request, pk)
+    entries = history_entries(employer)
+    return render(
+        request, "employers/employer_history.html", {"employer": employer, "entries": entries}
+    )
+
+
+@login_required
+@permission_required("employers.view_arrearsimport", raise_exception=True)
+def import_list(request):
+    imports = ArrearsImport.objects.visible_to(request.user).select_related("created_by")
+    page = Paginator(imports, 25).get_page(request.GET.get("page"))
+    return render(request, "employers/import_list.html", {"page": page})
+
+
+@login_required
+@permission_required("employers.add_arrearsimport", raise_exception=True)
+def import_upload(request):
+    form = ArrearsUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = services.arrears_import_preview(
+                upload=form.cleaned_data["file"], actor=request.user
+            )
+        except ValidationError as exc:
+            form.add_error("file", exc)
+        else:
+            return redirect("employers:import_detail", pk=record.pk)
+    return render(request, "employers/import_upload.html", {"form": form})
+
+
+@login_required
+@permission_required("employers.view_arrearsimport", raise_exception=True)
+def import_detail(request, pk: int):
+    record = get_object_or_404(
+        ArrearsImport.objects.visible_to(request.user).select_related("created_by"), pk=pk
+    )
+    can_apply = record.status == ArrearsImportStatus.PREVIEWED and request.user.has_perm(
+        "employers.add_arrearsimport"
+    )
+    return render(
+        request,
+        "employers/import_detail.html",
+        {"record": record, "can_apply": can_apply, "errors": record.errors[:1000]},
+    )
+
+
+@require_POST
+@login_required
+@permission_required("employers.add_arrearsimport", raise_exception=True)
+def import_apply(request, pk: int):
+    record = get_object_or_404(ArrearsImport.objects.visible_to(request.user), pk=pk)
+    try:
+        if request.POST.get("action") == "discard":
+            services.arrears_import_discard(record=record, actor=request.user)
+            messages.info(request, _("The import was discarded; nothing was written."))
+        else:
+            result = services.arrears_import_apply(record=record, actor=request.user)
+            if not result.ok:
+                messages.error(
+                    request,
+                    _("The file no longer passes the checks; nothing was written."),
+                )
+            elif result.changed:
+                messages.success(request, _("Import applied."))
+            else:
+                messages.info(request, _("No changes: the data already matched this file."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("employers:import_detail", pk=record.pk)

@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from people.models import User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ["username", "first_name", "last_name", "branch", "is_active"]
+    list_filter = ["groups", "branch", "is_active"]
+    list_select_related = ["branch"]
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,
+        (_("Branch"), {"fields": ["branch"]}),
+    )

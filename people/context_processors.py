@@ -1,0 +1,17 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+def navigation(request) -> dict:
+    """The menu entries the user's role may use."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items = [(_("Home"), reverse("home"))]
+    if user.has_perm("employers.view_employer"):
+        items.append((_("Employers"), reverse("employers:employer_list")))
+    if user.has_perm("employers.view_arrearsimport"):
+        items.append((_("Arrears imports"), reverse("employers:import_list")))
+    if user.is_superuser:
+        items.append((_("Administration"), reverse("admin:index")))
+    return {"nav_items": items}

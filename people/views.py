@@ -1,0 +1,22 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+
+
+@login_required
+def home(request):
+    if request.user.has_perm("employers.view_employer"):
+        return redirect("employers:employer_list")
+    return render(request, "people/home.html")
+
+
+@login_required
+def profile(request):
+    return render(request, "people/profile.html")
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    return render(request, "500.html", status=500)
