@@ -108,10 +108,12 @@ class EmployerQuerySet(models.QuerySet):
     def search(self, text: str) -> "EmployerQuerySet":
         from employers.search import normalize_search
 
-        needle = normalize_search(text)
-        if not needle:
-            return self
-        return self.filter(search_text__contains=needle)
+        # Every word must appear, in any order: "trigal panaderia" finds
+        # "Panadería El Trigal". Each word is served by the trigram index.
+        queryset = self
+        for word in normalize_search(text).split():
+            queryset = queryset.filter(search_text__contains=word)
+        return queryset
 
     def with_arrears(self, today: datetime.date | None = None) -> "EmployerQuerySet":
         """Annotate `arrears` (amount past due) and `oldest_arrears_period`."""

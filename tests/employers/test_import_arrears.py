@@ -181,20 +181,20 @@ def test_paid_replaces_the_stored_figure_and_is_never_added(tmp_path, head):
 
 BAD_CASES = [
     # (column index, bad value, column name, reason fragment)
-    (0, "ABC123", "numero_patronal", "digits"),
-    (0, "", "numero_patronal", "Required"),
-    (1, "0614-050707-104-0", "nit", "check digit"),
-    (1, "12345", "nit", "14 digits"),
-    (2, "", "razon_social", "not registered"),
-    (3, "XX", "sucursal", "Unknown branch"),
-    (4, "2026-13", "periodo", "does not exist"),
+    (0, "ABC123", "numero_patronal", "solo dígitos"),
+    (0, "", "numero_patronal", "Obligatorio"),
+    (1, "0614-050707-104-0", "nit", "dígito verificador"),
+    (1, "12345", "nit", "14 dígitos"),
+    (2, "", "razon_social", "no está registrado"),
+    (3, "XX", "sucursal", "sucursal desconocido"),
+    (4, "2026-13", "periodo", "no existe"),
     (4, "enero 2026", "periodo", "AAAA-MM"),
-    (5, "31/02/2026", "fecha_vencimiento", "does not exist"),
+    (5, "31/02/2026", "fecha_vencimiento", "no existe"),
     (5, "13-02-2026", "fecha_vencimiento", "dd/mm/aaaa"),
-    (6, "1,234.50", "cuota_patronal", "dot for decimals"),
-    (7, "-30", "cuota_laboral", "dot for decimals"),
-    (8, "12.345", "multa", "dot for decimals"),
-    (10, "abc", "pagado", "dot for decimals"),
+    (6, "1,234.50", "cuota_patronal", "punto decimal"),
+    (7, "-30", "cuota_laboral", "punto decimal"),
+    (8, "12.345", "multa", "punto decimal"),
+    (10, "abc", "pagado", "punto decimal"),
 ]
 
 
@@ -230,7 +230,7 @@ def test_a_period_repeated_in_the_file_is_reported_on_its_second_line(tmp_path, 
     rows = [GOOD_ROWS[0], GOOD_ROWS[2], GOOD_ROWS[0]]
     result = run(write_csv(tmp_path, rows), actor=head)
     assert [(e.line, e.column) for e in result.errors] == [(4, "periodo")]
-    assert "first at line 2" in result.errors[0].reason
+    assert "primera vez en la línea 2" in result.errors[0].reason
 
 
 @pytest.mark.django_db
@@ -264,7 +264,7 @@ def test_rows_with_the_wrong_number_of_fields_are_all_listed(tmp_path, head):
     )
     result = run(path, actor=head)
     assert [e.line for e in result.errors] == [3, 4]
-    assert "fields" in result.errors[0].reason
+    assert "campos" in result.errors[0].reason
     assert Employer.objects.count() == 0
 
 
@@ -323,7 +323,8 @@ def test_command_imports_and_says_when_nothing_changed(tmp_path, head):
     assert ContributionPeriod.objects.count() == 3
     out = io.StringIO()
     call_command("import_arrears", str(path), stdout=out)
-    assert "0 updated" in out.getvalue() or "0 actualizados" in out.getvalue()
+    assert "0 actualizados" in out.getvalue()
+    assert "Sin cambios" in out.getvalue()
 
 
 @pytest.mark.django_db

@@ -1,0 +1,78 @@
+import time
+
+import pytest
+from django.urls import reverse
+
+from people.middleware import SESSION_STARTED_KEY
+from people.roles import ROLE_PERMISSIONS, Role
+from tests.factories import UserFactory
+
+
+@pytest.mark.django_db
+def test_the_seven_roles_exist_with_their_permissions():
+    from django.contrib.auth.models import Group
+
+    for role, perms in ROLE_PERMISSIONS.items():
+        group = Group.objects.get(name=str(role))
+        granted = {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.all()}
+        assert granted == set(perms), role
+    assert Group.objects.filter(name__in=[str(r) for r in Role]).count() == 7
+
+
+@pytest.mark.django_db
+def test_login_page_is_spanish_and_logs_in(client, head):
+    page = client.get(reverse("login"))
+    assert "Ingresar a Recupera" in page.content.decode()
+    response = client.post(reverse("login"), {"username": "jefa", "password": "secreto-123"})
+    assert response.status_code == 302
+    assert client.get(reverse("employers:employer_list")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_repeated_failed_logins_lock_the_account(client, head, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": "jefa", "password": "mala"})
+    response = client.post(reverse("login"), {"username": "jefa", "password": "secreto-123"})
+    assert response.status_code == 429
+    assert "bloqueada" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_session_ends_after_the_absolute_limit_however_active(client, head, settings):
+    client.force_login(head)
+    session = client.session
+    session[SESSION_STARTED_KEY] = int(time.time()) - settings.SESSION_ABSOLUTE_SECONDS - 1
+    session.save()
+    response = client.get(reverse("employers:employer_list"))
+    assert response.status_code == 302 and reverse("login") in response.url
+
+
+@pytest.mark.django_db
+def test_idle_sessions_expire_after_thirty_minutes(settings):
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
+    assert settings.SESSION_SAVE_EVERY_REQUEST
+
+
+@pytest.mark.django_db
+def test_pages_carry_a_content_security_policy(client, head):
+    client.force_login(head)
+    response = client.get(reverse("employers:employer_list"))
+    policy = response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "unsafe-inline" not in policy
+
+
+@pytest.mark.django_db
+def test_logout_needs_a_post_and_ends_the_session(client, head):
+    client.force_login(head)
+    client.post(reverse("logout"))
+    assert client.get(reverse("employers:employer_list")).status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_user_without_a_role_sees_nothing(client):
+    from employers.models import Employer
+
+    user = UserFactory()
+    assert not Employer.objects.visible_to(user).exists()
+    client.force_login(user)
+    assert client.get(reverse("employers:employer_list")).status_code == 403
