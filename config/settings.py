@@ -159,6 +159,13 @@ if IS_PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 
+# --- Audit -------------------------------------------------------------------------
+import pgtrigger  # noqa: E402
+
+# Statement-level history triggers: a row-level trigger attaches the request context
+# once per row, which made a 50,000-employer import take 40 s instead of 2 s.
+PGHISTORY_LEVEL = pgtrigger.Statement
+
 # --- Language and formats: Spanish, El Salvador ------------------------------------
 LANGUAGE_CODE = "es"
 LANGUAGES = [("es", _("Spanish")), ("en", _("English"))]

@@ -69,8 +69,7 @@ _PERIOD_ISO = re.compile(r"^(\d{4})-(\d{1,2})$")
 _PERIOD_SLASH = re.compile(r"^(\d{1,2})/(\d{4})$")
 _DATE_DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_AMOUNT_SQL = r"^[0-9]{1,12}(\.[0-9]{1,2})?$"
-_EMPLOYER_NUMBER_SQL = r"^[0-9]{1,12}$"
+_EMPLOYER_NUMBER = re.compile(r"^[0-9]{1,12}$")
 
 
 @dataclass
@@ -267,7 +266,11 @@ def _lookup_values(column: str, values: list[str], branches: dict[str, int]) -> 
             yield raw, None, _("Required.")
             continue
         try:
-            if column == "nit":
+            if column == "numero_patronal":
+                if not _EMPLOYER_NUMBER.match(text):
+                    raise ValidationError(_("The employer number has only digits, at most 12."))
+                value = text
+            elif column == "nit":
                 value = normalize_nit(text)
             elif column == "sucursal":
                 code = text.upper()
@@ -298,6 +301,8 @@ def _staging_columns(header: list[str]) -> list[str]:
 TEMP_TABLES = [
     "arrears_staging",
     "arrears_rows",
+    "arrears_employers",
+    "lookup_numero_patronal",
     "lookup_nit",
     "lookup_sucursal",
     "lookup_periodo",
@@ -402,59 +407,128 @@ def _copy_error(exc: psycopg.Error, path: Path, fmt: _FileFormat) -> list[RowErr
     ]
 
 
+LOOKUP_COLUMNS = ["numero_patronal", "nit", "sucursal", "periodo", "fecha_vencimiento"]
+LOOKUP_TYPES = {"sucursal": "bigint", "periodo": "date", "fecha_vencimiento": "date"}
+
+
 def _load_lookups(cursor) -> None:
+    """Check each distinct value of the few-valued columns once, in Python."""
     branches = dict(Branch.objects.values_list("code", "pk"))
-    for column in ("nit", "sucursal", "periodo", "fecha_vencimiento"):
+    expressions = [f"btrim(coalesce({column}, ''))" for column in LOOKUP_COLUMNS]
+    # One scan of the staging table for the distinct values of all five columns.
+    cursor.execute(
+        f"SELECT {', '.join(expressions)}, "
+        f"{', '.join(f'GROUPING({e})' for e in expressions)} FROM arrears_staging "
+        f"GROUP BY GROUPING SETS ({', '.join(f'({e})' for e in expressions)})"
+    )
+    width = len(LOOKUP_COLUMNS)
+    distinct: dict[str, list[str]] = {column: [] for column in LOOKUP_COLUMNS}
+    for row in cursor.fetchall():
+        index = row[width:].index(0)
+        distinct[LOOKUP_COLUMNS[index]].append(row[index])
+    for column in LOOKUP_COLUMNS:
         table = f"lookup_{column}"
-        cursor.execute(
-            f"CREATE TEMP TABLE {table} (raw text, value text, reason text) ON COMMIT DROP"
-        )
-        cursor.execute(f"SELECT DISTINCT {column} FROM arrears_staging")
-        values = [row[0] for row in cursor.fetchall()]
+        # Typed values, so that a million rows are not cast one by one; no index, so that
+        # the join is a hash join, never a million index probes.
+        value_type = LOOKUP_TYPES.get(column, "text")
+        cursor.execute(f"CREATE TEMP TABLE {table} (raw text, value {value_type}, reason text)")
         with cursor.copy(f"COPY {table} (raw, value, reason) FROM STDIN") as copy:
-            for row in _lookup_values(column, values, branches):
+            for row in _lookup_values(column, distinct[column], branches):
                 copy.write_row(row)
-        cursor.execute(f"CREATE INDEX ON {table} (raw)")
         cursor.execute(f"ANALYZE {table}")
 
 
-def _amount_sql(column: str) -> str:
-    # An empty amount is zero; anything else must be digits with an optional dot.
+def _amount_check(value: str) -> str:
+    """SQL that is true when `value` (a trimmed, non-null text) is a valid amount.
+
+    Empty means zero; otherwise digits with at most one dot, at most 12 integer
+    digits and 2 decimals. An unbounded pattern plus position arithmetic: bounded
+    repetitions make the regular expression engine twice as slow.
+    """
+    dot = f"strpos({value}, '.')"
     return (
-        f"CASE WHEN coalesce(btrim(s.{column}), '') = '' THEN 0::numeric(14,2) "
-        f"WHEN btrim(s.{column}) ~ '{_AMOUNT_SQL}' THEN btrim(s.{column})::numeric(14,2) END"
+        f"({value} ~ '^[0-9]*\\.?[0-9]*$' AND {value} <> '.' AND CASE {dot} "
+        f"WHEN 0 THEN length({value}) <= 12 "
+        f"ELSE {dot} <= 13 AND length({value}) - {dot} <= 2 END)"
     )
 
 
-def _build_rows(cursor) -> None:
-    amounts = ",\n".join(
-        f"{_amount_sql(column)} AS {target}" for column, target in AMOUNT_COLUMNS.items()
+def _build_rows(cursor) -> int:
+    """Typed rows, with `suspect` set on any row a per-row check fails. Returns the count."""
+    trimmed = ", ".join(f"btrim(coalesce({column}, '')) AS {column}" for column in [*COLUMNS])
+    amounts_ok = " AND ".join(_amount_check(column) for column in AMOUNT_COLUMNS)
+    casts = ",\n".join(
+        f"CASE WHEN s.amounts_ok THEN coalesce(nullif(s.{column}, ''), '0')::numeric(14,2) "
+        f"END AS {target}"
+        for column, target in AMOUNT_COLUMNS.items()
     )
+    not_blank = " OR ".join(f"{column} <> ''" for column in COLUMNS)
+    # Each subquery ends in OFFSET 0 so that PostgreSQL computes its columns once a
+    # row instead of inlining them into every place that uses them.
     cursor.execute(
         f"""
-        CREATE TEMP TABLE arrears_rows ON COMMIT DROP AS
+        CREATE TEMP TABLE arrears_rows AS
         SELECT s.line,
-               btrim(s.numero_patronal) AS employer_number,
-               n.value AS nit, n.reason AS nit_reason,
-               btrim(coalesce(s.razon_social, '')) AS legal_name,
-               b.value::bigint AS branch_id, b.reason AS branch_reason,
-               p.value::date AS period, p.reason AS period_reason,
-               d.value::date AS due_date, d.reason AS due_reason,
-               {amounts}
-          FROM arrears_staging s
-          LEFT JOIN lookup_nit n ON n.raw IS NOT DISTINCT FROM s.nit
-          LEFT JOIN lookup_sucursal b ON b.raw IS NOT DISTINCT FROM s.sucursal
-          LEFT JOIN lookup_periodo p ON p.raw IS NOT DISTINCT FROM s.periodo
-          LEFT JOIN lookup_fecha_vencimiento d ON d.raw IS NOT DISTINCT FROM s.fecha_vencimiento
+               k.value AS employer_number,
+               n.value AS nit,
+               s.razon_social AS legal_name,
+               b.value AS branch_id,
+               p.value AS period,
+               d.value AS due_date,
+               {casts},
+               (k.reason IS NOT NULL OR n.reason IS NOT NULL OR b.reason IS NOT NULL
+                OR p.reason IS NOT NULL OR d.reason IS NOT NULL OR NOT s.amounts_ok
+                OR length(s.razon_social) NOT BETWEEN 1 AND 250
+               ) AS suspect
+          FROM (SELECT *, ({amounts_ok}) AS amounts_ok
+                  FROM (SELECT line, {trimmed} FROM arrears_staging OFFSET 0) t
+                 -- Rows of nothing but delimiters are spreadsheet leftovers, not data.
+                 WHERE {not_blank}
+                OFFSET 0) s
+          JOIN lookup_numero_patronal k ON k.raw = s.numero_patronal
+          JOIN lookup_nit n ON n.raw = s.nit
+          JOIN lookup_sucursal b ON b.raw = s.sucursal
+          JOIN lookup_periodo p ON p.raw = s.periodo
+          JOIN lookup_fecha_vencimiento d ON d.raw = s.fecha_vencimiento
+        """,
+    )
+    total = cursor.rowcount
+    # One row per employer of the file: serves the consistency checks and the insert
+    # of new employers without going over the million rows again.
+    cursor.execute(
+        """
+        CREATE TEMP TABLE arrears_employers AS
+        SELECT employer_number, min(nit) AS nit, max(nit) AS other_nit,
+               min(branch_id) AS branch_id, max(branch_id) AS other_branch_id,
+               max(legal_name) AS legal_name
+          FROM arrears_rows WHERE employer_number IS NOT NULL
+         GROUP BY employer_number
         """
     )
-    cursor.execute("ANALYZE arrears_rows")
+    cursor.execute("ANALYZE arrears_employers")
+    return total
+
+
+def _any_error(cursor) -> bool:
+    """Cheap checks that decide whether the detailed error report must be built."""
+    cursor.execute(
+        """
+        SELECT EXISTS (SELECT 1 FROM arrears_rows WHERE suspect)
+            OR EXISTS (SELECT 1 FROM arrears_employers
+                        WHERE nit <> other_nit OR branch_id <> other_branch_id)
+            OR EXISTS (SELECT 1 FROM arrears_employers f
+                         JOIN employers_employer e USING (employer_number)
+                        WHERE e.nit <> f.nit)
+            OR EXISTS (SELECT 1 FROM arrears_rows
+                        GROUP BY employer_number, period HAVING count(*) > 1)
+        """
+    )
+    return cursor.fetchone()[0]
 
 
 def _collect_errors(cursor) -> tuple[list[RowError], int]:
+    """Every bad row with its line, column, value and reason (only for a bad file)."""
     reasons = {
-        "number_required": _("Required."),
-        "number_format": _("The employer number has only digits, at most 12."),
         "name_required": _("Required for an employer that is not registered yet."),
         "name_long": _("At most 250 characters."),
         "amount": _("Not a valid amount: digits with a dot for decimals, e.g. 1234.56."),
@@ -463,22 +537,25 @@ def _collect_errors(cursor) -> tuple[list[RowError], int]:
         "branch_file": _("This employer appears in this file with another branch"),
         "repeated": _("This employer and period are repeated in the file; first at line"),
     }
-    amount_checks = "\n".join(
-        f"""UNION ALL SELECT r.line, '{column}', s.{column}, %(amount)s, {i}
+    lookups = "\n".join(
+        f"""UNION ALL SELECT s.line, '{column}', s.{column}, l.reason, {i}
+              FROM arrears_staging s
+              JOIN lookup_{column} l ON l.raw = btrim(coalesce(s.{column}, ''))
+             WHERE l.reason IS NOT NULL"""
+        for i, column in enumerate(LOOKUP_COLUMNS, start=1)
+    )
+    amounts = "\n".join(
+        f"""UNION ALL SELECT s.line, '{column}', s.{column}, %(amount)s, {i}
               FROM arrears_rows r JOIN arrears_staging s USING (line)
-             WHERE r.{target} IS NULL"""
-        for i, (column, target) in enumerate(AMOUNT_COLUMNS.items(), start=10)
+             WHERE r.suspect AND r.paid IS NULL
+               AND NOT {_amount_check(f"btrim(coalesce(s.{column}, ''))")}"""
+        for i, column in enumerate(AMOUNT_COLUMNS, start=10)
     )
     sql = f"""
         WITH errors (line, col, value, reason, ord) AS (
-            SELECT line, 'numero_patronal', employer_number,
-                   CASE WHEN coalesce(employer_number, '') = '' THEN %(number_required)s
-                        ELSE %(number_format)s END, 1
-              FROM arrears_rows WHERE employer_number !~ '{_EMPLOYER_NUMBER_SQL}'
-                                   OR employer_number IS NULL
-            UNION ALL SELECT r.line, 'nit', s.nit, r.nit_reason, 2
-              FROM arrears_rows r JOIN arrears_staging s USING (line)
-             WHERE r.nit_reason IS NOT NULL
+            SELECT 0, '', '', '', 0 WHERE false
+            {lookups}
+            {amounts}
             UNION ALL SELECT r.line, 'nit', s.nit,
                    %(nit_known)s || ' (' || recupera_format_nit(e.nit) || ').', 2
               FROM arrears_rows r JOIN arrears_staging s USING (line)
@@ -486,8 +563,7 @@ def _collect_errors(cursor) -> tuple[list[RowError], int]:
              WHERE r.nit IS NOT NULL AND e.nit <> r.nit
             UNION ALL SELECT r.line, 'nit', s.nit,
                    %(nit_file)s || ' (' || recupera_format_nit(f.first_nit) || ').', 2
-              FROM (SELECT employer_number, min(line) AS first_line,
-                           (array_agg(nit ORDER BY line))[1] AS first_nit
+              FROM (SELECT employer_number, (array_agg(nit ORDER BY line))[1] AS first_nit
                       FROM arrears_rows WHERE nit IS NOT NULL
                      GROUP BY employer_number HAVING min(nit) <> max(nit)) f
               JOIN arrears_rows r ON r.employer_number = f.employer_number
@@ -500,9 +576,6 @@ def _collect_errors(cursor) -> tuple[list[RowError], int]:
                                 WHERE e.employer_number = r.employer_number)
             UNION ALL SELECT line, 'razon_social', left(legal_name, 60) || '…', %(name_long)s, 3
               FROM arrears_rows WHERE length(legal_name) > 250
-            UNION ALL SELECT r.line, 'sucursal', s.sucursal, r.branch_reason, 4
-              FROM arrears_rows r JOIN arrears_staging s USING (line)
-             WHERE r.branch_reason IS NOT NULL
             UNION ALL SELECT r.line, 'sucursal', s.sucursal, %(branch_file)s, 4
               FROM (SELECT employer_number, (array_agg(branch_id ORDER BY line))[1] AS first
                       FROM arrears_rows WHERE branch_id IS NOT NULL
@@ -510,9 +583,6 @@ def _collect_errors(cursor) -> tuple[list[RowError], int]:
               JOIN arrears_rows r ON r.employer_number = f.employer_number
               JOIN arrears_staging s ON s.line = r.line
              WHERE r.branch_id <> f.first
-            UNION ALL SELECT r.line, 'periodo', s.periodo, r.period_reason, 5
-              FROM arrears_rows r JOIN arrears_staging s USING (line)
-             WHERE r.period_reason IS NOT NULL
             UNION ALL SELECT r.line, 'periodo', s.periodo,
                    %(repeated)s || ' ' || f.first_line || '.', 5
               FROM (SELECT employer_number, period, min(line) AS first_line
@@ -521,10 +591,6 @@ def _collect_errors(cursor) -> tuple[list[RowError], int]:
               JOIN arrears_rows r USING (employer_number, period)
               JOIN arrears_staging s ON s.line = r.line
              WHERE r.line <> f.first_line
-            UNION ALL SELECT r.line, 'fecha_vencimiento', s.fecha_vencimiento, r.due_reason, 6
-              FROM arrears_rows r JOIN arrears_staging s USING (line)
-             WHERE r.due_reason IS NOT NULL
-            {amount_checks}
         )
         SELECT line, col, coalesce(value, ''), reason, count(*) OVER ()
           FROM errors ORDER BY line, ord LIMIT {MAX_LISTED_ERRORS}
@@ -535,7 +601,7 @@ def _collect_errors(cursor) -> tuple[list[RowError], int]:
     return [RowError(line, col, value, reason) for line, col, value, reason, _n in rows], total
 
 
-def _merge(cursor, record_id: int) -> tuple[int, int, int]:
+def _merge(cursor) -> tuple[int, int, int]:
     cursor.execute(
         """
         INSERT INTO employers_employer
@@ -547,8 +613,7 @@ def _merge(cursor, record_id: int) -> tuple[int, int, int]:
                f.nit, CASE WHEN length(f.nit) = 9 THEN f.nit ELSE '' END, '',
                f.legal_name, '', '', 'private', '', '', '', '', f.branch_id, 'active',
                now(), now()
-          FROM (SELECT DISTINCT ON (employer_number) employer_number, nit, legal_name, branch_id
-                  FROM arrears_rows ORDER BY employer_number, line) f
+          FROM arrears_employers f
          WHERE NOT EXISTS (SELECT 1 FROM employers_employer e
                             WHERE e.employer_number = f.employer_number)
         """
@@ -561,30 +626,28 @@ def _merge(cursor, record_id: int) -> tuple[int, int, int]:
         UPDATE employers_contributionperiod p
            SET due_date = r.due_date, employer_share = r.employer_share,
                worker_share = r.worker_share, fines = r.fines, surcharges = r.surcharges,
-               paid = r.paid, last_import_id = %s
+               paid = r.paid
           FROM arrears_rows r
           JOIN employers_employer e ON e.employer_number = r.employer_number
          WHERE p.employer_id = e.id AND p.period = r.period
            AND (p.due_date, p.employer_share, p.worker_share, p.fines, p.surcharges, p.paid)
                IS DISTINCT FROM
                (r.due_date, r.employer_share, r.worker_share, r.fines, r.surcharges, r.paid)
-        """,
-        [record_id],
+        """
     )
     periods_updated = cursor.rowcount
     cursor.execute(
         """
         INSERT INTO employers_contributionperiod
             (employer_id, period, due_date, employer_share, worker_share, fines,
-             surcharges, paid, last_import_id)
+             surcharges, paid)
         SELECT e.id, r.period, r.due_date, r.employer_share, r.worker_share, r.fines,
-               r.surcharges, r.paid, %s
+               r.surcharges, r.paid
           FROM arrears_rows r
           JOIN employers_employer e ON e.employer_number = r.employer_number
          WHERE NOT EXISTS (SELECT 1 FROM employers_contributionperiod p
                             WHERE p.employer_id = e.id AND p.period = r.period)
-        """,
-        [record_id],
+        """
     )
     return employers_created, cursor.rowcount, periods_updated
 
@@ -635,25 +698,19 @@ def run_arrears_import(
                 result.errors = _copy_error(exc, path, fmt)
                 result.error_count = len(result.errors)
                 raise _Rejected from exc
-            # Rows of nothing but delimiters are spreadsheet leftovers, not data.
-            empty = " AND ".join(f"coalesce(btrim({c}), '') = ''" for c in COLUMNS)
-            cursor.execute(f"DELETE FROM arrears_staging WHERE {empty}")
-            cursor.execute("ANALYZE arrears_staging")
-            cursor.execute("SELECT count(*) FROM arrears_staging")
-            result.rows_total = cursor.fetchone()[0]
+            _load_lookups(cursor)
+            result.rows_total = _build_rows(cursor)
             if result.rows_total == 0:
                 raise ImportFileError(_("The file has a header but no rows."))
-            _load_lookups(cursor)
-            _build_rows(cursor)
-            result.errors, result.error_count = _collect_errors(cursor)
-            if result.error_count:
+            if _any_error(cursor):
+                result.errors, result.error_count = _collect_errors(cursor)
                 raise _Rejected
             applied = record or ArrearsImport(created_by=actor, file_name=file_name)
             applied.sha256 = sha256
             applied.status = ArrearsImportStatus.APPLIED
             applied.applied_at = timezone.now()
             applied.save()
-            created, inserted, updated = _merge(cursor, applied.pk)
+            created, inserted, updated = _merge(cursor)
             result.employers_created = created
             result.periods_created = inserted
             result.periods_updated = updated

@@ -285,7 +285,6 @@ class ArrearsImport(models.Model):
     pghistory.UpdateEvent("period.before_update", row=pghistory.Old),
     pghistory.UpdateEvent("period.update", row=pghistory.New),
     pghistory.DeleteEvent("period.delete"),
-    level=pghistory.Statement,
     exclude=["balance"],
 )
 class ContributionPeriod(models.Model):
@@ -308,15 +307,6 @@ class ContributionPeriod(models.Model):
         - F("paid"),
         output_field=models.DecimalField(**MONEY),
         db_persist=True,
-    )
-    last_import = models.ForeignKey(
-        ArrearsImport,
-        verbose_name=_("last import"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_index=False,
     )
 
     objects = ContributionPeriodQuerySet.as_manager()

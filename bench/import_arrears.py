@@ -1,0 +1,178 @@
+"""Arrears import benchmark: the project's import against a bare COPY of the same file.
+
+    python bench/import_arrears.py --rows 1000000
+
+Generates a realistic arrears CSV, imports it into a scratch database
+(`recupera_bench`, created and migrated here; never the application's own), and in
+the same run times a bare `COPY` of the same file into a plain table of text columns.
+Prints one figure per line as `name: value`. Goal at 1,000,000 rows: the import within
+3 times the bare COPY and a peak RSS under 400 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import random
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+BENCH_DB = "recupera_bench"
+
+
+def configure_database() -> None:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        base, _, _name = url.rpartition("/")
+        os.environ["DATABASE_URL"] = f"{base}/{BENCH_DB}"
+        _create_database(f"{base}/postgres")
+    else:
+        os.environ["EMBEDDED_DATABASE_NAME"] = BENCH_DB
+    os.environ.setdefault("DJANGO_ENV", "development")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+
+def _create_database(admin_url: str) -> None:
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB]).fetchone():
+            conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
+
+
+def generate(path: Path, rows: int, employers: int, seed: int) -> None:
+    """Employers x consecutive periods, like the account system's monthly export."""
+    from stdnum.sv.nit import calc_check_digit
+
+    from employers.imports import COLUMNS
+    from employers.periods import add_months, period_due_date
+
+    rng = random.Random(seed)
+    branches = ["SS", "SA", "SO", "SM", "US", "AP"]
+    per_employer = max(1, rows // employers)
+    import datetime
+
+    start = datetime.date(2024, 1, 1)
+    months = [add_months(start, -i) for i in range(per_employer + 1)]
+    dues = {m: period_due_date(m).strftime("%d/%m/%Y") for m in months}
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh, delimiter=";")
+        writer.writerow(COLUMNS)
+        written = 0
+        number = 0
+        while written < rows:
+            number += 1
+            body = f"0614{number % 28 + 1:02d}{number % 12 + 1:02d}90{number % 1000:03d}"[:13]
+            nit = body + calc_check_digit(body)
+            name = f"Empresa Prueba {number} S.A. de C.V."
+            branch = branches[number % len(branches)]
+            share = rng.randint(50, 5000)
+            for month in months[: min(per_employer, rows - written)]:
+                paid = share * 1.3 if rng.random() < 0.9 else 0
+                writer.writerow(
+                    [
+                        f"{300000000 + number}",
+                        nit,
+                        name,
+                        branch,
+                        month.strftime("%Y-%m"),
+                        dues[month],
+                        f"{share * 0.75:.2f}",
+                        f"{share * 0.3:.2f}",
+                        "0" if paid else "11.43",
+                        "0" if paid else f"{share * 0.075:.2f}",
+                        f"{share * 1.05:.2f}" if paid else "0",
+                    ]
+                )
+                written += 1
+
+
+def bare_copy(path: Path) -> float:
+    from django.db import connection
+
+    from employers.imports import CHUNK, COLUMNS
+
+    with connection.cursor() as django_cursor:
+        cursor = django_cursor.cursor
+        cursor.execute("DROP TABLE IF EXISTS bench_bare_copy")
+        cursor.execute(f"CREATE TABLE bench_bare_copy ({', '.join(c + ' text' for c in COLUMNS)})")
+        started = time.perf_counter()
+        sql = "COPY bench_bare_copy FROM STDIN WITH (FORMAT csv, HEADER true, DELIMITER ';')"
+        with cursor.copy(sql) as copy, path.open("rb") as fh:
+            while chunk := fh.read(CHUNK):
+                copy.write(chunk)
+        elapsed = time.perf_counter() - started
+        cursor.execute("DROP TABLE bench_bare_copy")
+    return elapsed
+
+
+def reset_tables() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE employers_contributionperiod, employers_contributionperiodevent, "
+            "employers_employerevent, employers_arrearsimport, employers_employer CASCADE"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--employers", type=int, default=0, help="default: rows / 20")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    configure_database()
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from employers.imports import run_arrears_import
+
+    call_command("migrate", verbosity=0)
+    reset_tables()
+    employers = args.employers or max(1, args.rows // 20)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "mora.csv"
+        generate(path, args.rows, employers, args.seed)
+        size_mb = path.stat().st_size / 1e6
+        copy_s = bare_copy(path)
+        started = time.perf_counter()
+        result = run_arrears_import(path=path, file_name=path.name)
+        import_s = time.perf_counter() - started
+        if not result.ok:
+            raise SystemExit(f"import rejected: {result.errors[:5]}")
+        started = time.perf_counter()
+        again = run_arrears_import(path=path, file_name=path.name)
+        reimport_s = time.perf_counter() - started
+        copy_again_s = bare_copy(path)
+    peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    copy_s = min(copy_s, copy_again_s)
+    figures = {
+        "rows": result.rows_total,
+        "file_mb": f"{size_mb:.1f}",
+        "import_s": f"{import_s:.2f}",
+        "copy_s": f"{copy_s:.2f}",
+        "rows_per_s": f"{result.rows_total / import_s:.0f}",
+        "copy_rows_per_s": f"{result.rows_total / copy_s:.0f}",
+        "import_over_copy": f"{import_s / copy_s:.2f}",
+        "reimport_s": f"{reimport_s:.2f}",
+        "reimport_over_copy": f"{reimport_s / copy_s:.2f}",
+        "reimport_rows_changed": again.periods_created + again.periods_updated,
+        "peak_rss_mb": f"{peak_rss_mb:.0f}",
+    }
+    for name, value in figures.items():
+        print(f"{name}: {value}")
+    reset_tables()
+
+
+if __name__ == "__main__":
+    main()
