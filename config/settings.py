@@ -7,6 +7,7 @@ DJANGO_ENV=development for `make run` and DJANGO_ENV=test for `make test`.
 
 from pathlib import Path
 
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -51,6 +52,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "people",
     "employers",
+    "recovery",
 ]
 
 MIDDLEWARE = [
@@ -213,6 +215,13 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", 600_000)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
+# One entry point for every nightly job (synced into django-celery-beat's tables).
+CELERY_BEAT_SCHEDULE = {
+    "nightly-jobs": {
+        "task": "recovery.tasks.nightly_jobs",
+        "schedule": crontab(hour=1, minute=30),
+    }
+}
 
 # --- E-mail --------------------------------------------------------------------------
 EMAIL_BACKEND = env_str(

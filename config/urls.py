@@ -7,6 +7,7 @@ urlpatterns = [
     path("", people_views.home, name="home"),
     path("cuenta/", include("people.urls")),
     path("patronos/", include("employers.urls")),
+    path("casos/", include("recovery.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -15,7 +15,7 @@ from employers.models import Employer
 CHUNK_ROWS = 2000
 
 
-def _employer_rows(queryset) -> Iterator[list]:
+def employer_rows(queryset) -> Iterator[list]:
     yield [
         _("Employer no."),
         _("NIT"),
@@ -67,13 +67,17 @@ def _csv_stream(rows: Iterable[list]) -> Iterator[str]:
 
 
 def export_response(queryset: Iterable[Employer], fmt: str, basename: str = "patronos"):
+    return tabular_response(employer_rows(queryset), fmt, basename)
+
+
+def tabular_response(rows: Iterator[list], fmt: str, basename: str):
+    """Rows (the first one the header) as a CSV download or an XLSX workbook."""
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    rows = _employer_rows(queryset)
     if fmt == "xlsx":
         from openpyxl import Workbook
 
         workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(_("Employers"))
+        sheet = workbook.create_sheet(basename[:31])
         for row in rows:
             sheet.append(row)
         # A write-only workbook streams rows to a temporary file, not to memory.

@@ -18,3 +18,27 @@ def format_money(value: Decimal | None) -> str:
     amount = to_cents(value)
     sign = "-" if amount < 0 else ""
     return f"{sign}${abs(amount):,.2f}"
+
+
+def amount_in_words(value: Decimal | str) -> str:
+    """The amount as the institute writes it on documents.
+
+    1234.56 -> "UN MIL DOSCIENTOS TREINTA Y CUATRO 56/100 DÓLARES". Before a noun
+    (mil, millones, dólares) "uno" becomes "un" and "veintiuno" "veintiún"; a thousand
+    is written "un mil".
+    """
+    import re
+
+    from num2words import num2words
+
+    amount = to_cents(value)
+    if amount < 0:
+        raise ValueError("Amounts in words are never negative.")
+    units = int(amount)
+    cents = int((amount - units) * 100)
+    words = "cero" if units == 0 else num2words(units, lang="es")
+    words = re.sub(r"\bveintiuno\b", "veintiún", words)
+    words = re.sub(r"\buno\b", "un", words)
+    words = re.sub(r"(^|millón |millones )mil\b", r"\1un mil", words)
+    currency = "DÓLAR" if units == 1 and cents == 0 else "DÓLARES"
+    return f"{words.upper()} {cents:02d}/100 {currency}"

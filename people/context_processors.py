@@ -7,7 +7,10 @@ def navigation(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
-    items = [(_("Home"), reverse("home"))]
+    items = []
+    if user.has_perm("recovery.view_recoverycase"):
+        items.append((_("Work queue"), reverse("recovery:queue")))
+        items.append((_("Cases"), reverse("recovery:case_list")))
     if user.has_perm("employers.view_employer"):
         items.append((_("Employers"), reverse("employers:employer_list")))
     if user.has_perm("employers.view_arrearsimport"):

@@ -32,17 +32,25 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "employers.view_arrearsimport",
         "employers.add_arrearsimport",
         "employers.view_history",
+        "recovery.view_recoverycase",
+        "recovery.change_recoverycase",
+        "recovery.assign_case",
     ],
     Role.BRANCH_HEAD: [
         "employers.view_branch",
         "employers.view_employer",
         "employers.view_contributionperiod",
         "employers.view_history",
+        "recovery.view_recoverycase",
+        "recovery.change_recoverycase",
+        "recovery.assign_case",
     ],
     Role.AGENT: [
         "employers.view_branch",
         "employers.view_employer",
         "employers.view_contributionperiod",
+        "recovery.view_recoverycase",
+        "recovery.change_recoverycase",
     ],
     Role.ADMIN_STAFF: [
         "employers.view_branch",
@@ -51,8 +59,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "employers.view_contributionperiod",
         "employers.view_arrearsimport",
         "employers.add_arrearsimport",
+        "recovery.view_recoverycase",
     ],
-    Role.LEGAL: [],
+    Role.LEGAL: ["recovery.view_recoverycase"],
     Role.SECRETARY: [],
     Role.AUDITOR: [
         "employers.view_branch",
@@ -60,5 +69,6 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "employers.view_contributionperiod",
         "employers.view_arrearsimport",
         "employers.view_history",
+        "recovery.view_recoverycase",
     ],
 }

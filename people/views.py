@@ -1,9 +1,13 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
+from people.roles import BRANCH_ROLES
+
 
 @login_required
 def home(request):
+    if request.user.role in BRANCH_ROLES:
+        return redirect("recovery:queue")
     if request.user.has_perm("employers.view_employer"):
         return redirect("employers:employer_list")
     return render(request, "people/home.html")

@@ -55,3 +55,14 @@ class PeriodFactory(factory.django.DjangoModelFactory):
     fines = Decimal("0.00")
     surcharges = Decimal("0.00")
     paid = Decimal("0.00")
+
+
+class CaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "recovery.RecoveryCase"
+
+    employer = factory.SubFactory(EmployerFactory)
+    branch = factory.LazyAttribute(lambda case: case.employer.branch)
+    status = "open"
+    opening_debt = Decimal("105.00")
+    opened_on = datetime.date(2026, 3, 1)

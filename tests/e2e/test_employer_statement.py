@@ -26,7 +26,8 @@ def test_agent_searches_an_employer_opens_its_statement_and_downloads_the_pdf(li
     page.fill("#id_username", "ana")
     page.fill("#id_password", "secreto-123")
     page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/patronos/")
+    page.wait_for_url(f"{live_server.url}/casos/")  # an agent starts on the work queue
+    page.click("nav >> text=Patronos")
 
     page.fill("#id_q", "panaderia trigal")
     page.click("text=Filtrar")

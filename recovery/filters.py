@@ -1,0 +1,71 @@
+import datetime
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from employers.models import Branch
+from people.access import sees_all_branches
+from people.models import User
+from people.roles import Role
+from recovery.models import CaseStatus, RecoveryCase
+
+
+class CaseFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Employer"),
+        method="filter_employer",
+        widget=forms.TextInput(attrs={"placeholder": _("Name, NIT or number"), "type": "search"}),
+    )
+    branch = django_filters.ModelChoiceFilter(
+        label=_("Branch"), queryset=Branch.objects.none(), empty_label=_("All")
+    )
+    agent = django_filters.ModelChoiceFilter(
+        label=_("Agent"), queryset=User.objects.none(), empty_label=_("All")
+    )
+    status = django_filters.MultipleChoiceFilter(
+        label=_("Status"), choices=CaseStatus.choices, widget=forms.SelectMultiple
+    )
+    debt_min = django_filters.NumberFilter(
+        label=_("Debt from ($)"), field_name="debt", lookup_expr="gte", min_value=0
+    )
+    debt_max = django_filters.NumberFilter(
+        label=_("Debt up to ($)"), field_name="debt", lookup_expr="lte", min_value=0
+    )
+    days_late = django_filters.NumberFilter(
+        label=_("Days late at least"), method="filter_days_late", min_value=0
+    )
+    idle_days = django_filters.NumberFilter(
+        label=_("No action for N days"), method="filter_idle", min_value=0
+    )
+
+    class Meta:
+        model = RecoveryCase
+        fields = ["q", "branch", "agent", "status", "debt_min", "debt_max"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        branches = Branch.objects.filter(is_active=True)
+        agents = User.objects.filter(groups__name=Role.AGENT.value)
+        if user is not None and not sees_all_branches(user):
+            branches = branches.filter(pk=user.branch_id)
+            agents = agents.filter(branch_id=user.branch_id)
+        self.filters["branch"].queryset = branches
+        self.filters["agent"].queryset = agents.order_by("first_name")
+
+    def filter_employer(self, queryset, name, value):
+        from employers.search import normalize_search
+
+        for word in normalize_search(value).split():
+            queryset = queryset.filter(employer__search_text__contains=word)
+        return queryset
+
+    def filter_days_late(self, queryset, name, value):
+        limit = timezone.localdate() - datetime.timedelta(days=int(value))
+        return queryset.filter(oldest_due__lte=limit)
+
+    def filter_idle(self, queryset, name, value):
+        limit = timezone.localdate() - datetime.timedelta(days=int(value))
+        return queryset.filter(Q(last_action_on__lte=limit) | Q(last_action_on__isnull=True))

@@ -1,0 +1,308 @@
+"""The nightly jobs of the recovery cases: set-based SQL, idempotent, run as of a date.
+
+`run_nightly_jobs(run_date)` runs them in order; each runs once per date (a JobRun row
+claimed under a PostgreSQL advisory lock), so two schedulers firing at once, or the
+same night run twice, give the result of one run. Later features add their jobs to
+NIGHTLY_JOBS.
+"""
+
+from __future__ import annotations
+
+import datetime
+import heapq
+import logging
+from collections.abc import Callable
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.db.models import Count, Sum
+from django.utils import timezone
+
+from employers.models import AGING_BUCKETS
+from people.models import User
+from people.roles import Role
+from recovery.models import (
+    ACTIVE_STATUSES,
+    WORKED_STATUSES,
+    CaseEventKind,
+    CaseOpeningRule,
+    CaseStatus,
+    JobRun,
+    RecoveryCase,
+)
+
+log = logging.getLogger(__name__)
+
+
+def _sql_list(values) -> str:
+    return ", ".join(f"'{value}'" for value in values)
+
+
+def cases_open(*, run_date: datetime.date) -> int:
+    """Open a case for every employer over the threshold without an active case.
+
+    Each new case goes to the agent of its branch with the fewest active cases, then
+    the least debt (counting the cases given out in this run). Returns how many opened.
+    """
+    rule = CaseOpeningRule.in_force(run_date)
+    if rule is None:
+        return 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext('recupera.cases_open'))")
+        cursor.execute(
+            f"""
+            SELECT e.id, e.branch_id, a.debt
+              FROM (SELECT employer_id, sum(balance) AS debt, min(due_date) AS oldest
+                      FROM employers_contributionperiod
+                     WHERE balance > 0 AND due_date < %(day)s
+                     GROUP BY employer_id) a
+              JOIN employers_employer e ON e.id = a.employer_id
+             WHERE a.debt >= %(min_debt)s AND %(day)s - a.oldest >= %(min_days)s
+               AND NOT EXISTS (SELECT 1 FROM recovery_recoverycase c
+                                WHERE c.employer_id = e.id
+                                  AND c.status IN ({_sql_list(ACTIVE_STATUSES)}))
+             ORDER BY a.debt DESC, e.id
+            """,
+            {"day": run_date, "min_debt": rule.min_arrears, "min_days": rule.min_days_late},
+        )
+        candidates = cursor.fetchall()
+        if not candidates:
+            return 0
+        assignment = _assign_by_load({branch for _e, branch, _d in candidates}, candidates)
+        employer_ids = [employer for employer, _b, _d in candidates]
+        cursor.execute(
+            f"""
+            WITH new AS (
+                SELECT * FROM unnest(%(employers)s::bigint[], %(branches)s::bigint[],
+                                     %(agents)s::bigint[], %(debts)s::numeric[])
+                       AS n(employer_id, branch_id, agent_id, debt)
+            ), opened AS (
+                INSERT INTO recovery_recoverycase
+                    (employer_id, branch_id, agent_id, status, opening_debt, opened_on,
+                     close_reason, close_note, hold_reason, hold_note, level_done,
+                     next_action, broken_promises)
+                SELECT employer_id, branch_id, agent_id, 'open', debt, %(day)s,
+                       '', '', '', '', false, '', 0
+                  FROM new
+                ON CONFLICT (employer_id) WHERE status IN ({_sql_list(ACTIVE_STATUSES)})
+                DO NOTHING
+                RETURNING id
+            )
+            INSERT INTO recovery_caseevent (case_id, at, kind, before, after, reason)
+            SELECT id, now(), %(kind)s, '', %(status)s, %(why)s FROM opened
+            """,
+            {
+                "employers": employer_ids,
+                "branches": [branch for _e, branch, _d in candidates],
+                "agents": [assignment.get(employer) for employer in employer_ids],
+                "debts": [debt for _e, _b, debt in candidates],
+                "day": run_date,
+                "kind": CaseEventKind.OPENED,
+                "status": str(CaseStatus.OPEN.label),
+                "why": f"≥ ${rule.min_arrears} · ≥ {rule.min_days_late} d",
+            },
+        )
+        return cursor.rowcount
+
+
+def _assign_by_load(branches: set[int], candidates: list) -> dict[int, int]:
+    """Employer id -> agent id: greedy by (active cases, debt), biggest debts first."""
+    agents = list(
+        User.objects.filter(
+            groups__name=Role.AGENT.value, branch_id__in=branches, is_active=True
+        ).values_list("pk", "branch_id")
+    )
+    load = {
+        row["agent"]: (row["cases"], row["debt"] or Decimal(0))
+        for row in RecoveryCase.objects.filter(
+            status__in=ACTIVE_STATUSES, agent__in=[pk for pk, _b in agents]
+        )
+        .values("agent")
+        .annotate(cases=Count("id"), debt=Sum("opening_debt"))
+    }
+    heaps: dict[int, list] = {}
+    for pk, branch in agents:
+        cases, debt = load.get(pk, (0, Decimal(0)))
+        heapq.heappush(heaps.setdefault(branch, []), (cases, debt, pk))
+    assignment = {}
+    for employer, branch, debt in candidates:
+        heap = heaps.get(branch)
+        if not heap:
+            continue  # no agent in the branch: the branch head assigns it
+        cases, total, pk = heapq.heappop(heap)
+        assignment[employer] = pk
+        heapq.heappush(heap, (cases + 1, total + debt, pk))
+    return assignment
+
+
+def promises_evaluate(*, run_date: datetime.date) -> dict[str, int]:
+    """Mark each promise that fell due as kept, partly kept or broken.
+
+    Payments are what the account shows as paid now minus what it showed when the
+    promise was made. A broken or partly kept promise puts its case back in contact
+    and at the top of the agent's queue.
+    """
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            """
+            WITH due AS (
+                SELECT p.id, c.employer_id
+                  FROM recovery_paymentpromise p
+                  JOIN recovery_recoverycase c ON c.id = p.case_id
+                 WHERE p.status = 'pending' AND p.promised_on <= %(day)s
+                   FOR UPDATE OF p
+            ), paid AS (
+                SELECT employer_id, sum(paid) AS total FROM employers_contributionperiod
+                 WHERE employer_id IN (SELECT employer_id FROM due) GROUP BY employer_id
+            ), evaluated AS (
+                UPDATE recovery_paymentpromise p
+                   SET paid_since = greatest(coalesce(paid.total, 0) - p.baseline_paid, 0),
+                       evaluated_on = %(day)s,
+                       status = CASE
+                           WHEN coalesce(paid.total, 0) - p.baseline_paid >= p.amount THEN 'kept'
+                           WHEN coalesce(paid.total, 0) - p.baseline_paid > 0 THEN 'partly_kept'
+                           ELSE 'broken' END
+                  FROM due LEFT JOIN paid USING (employer_id)
+                 WHERE p.id = due.id
+             RETURNING p.case_id, p.status, p.amount, p.paid_since
+            ), events AS (
+                INSERT INTO recovery_caseevent (case_id, at, kind, before, after, reason)
+                SELECT case_id, now(), %(kind)s, amount::text, status, paid_since::text
+                  FROM evaluated
+            ), per_case AS (
+                SELECT case_id, count(*) FILTER (WHERE status = 'broken') AS broken,
+                       count(*) FILTER (WHERE status <> 'kept') AS missed
+                  FROM evaluated GROUP BY case_id
+            ), moved AS (
+                UPDATE recovery_recoverycase c
+                   SET broken_promises = c.broken_promises + per_case.broken,
+                       status = CASE WHEN per_case.missed > 0 AND c.status = 'promise'
+                                     THEN 'in_contact' ELSE c.status END
+                  FROM per_case WHERE c.id = per_case.case_id
+             RETURNING c.id
+            )
+            SELECT status, count(*) FROM evaluated GROUP BY status
+            """,
+            {"day": run_date, "kind": CaseEventKind.PROMISE},
+        )
+        counts = dict(cursor.fetchall())
+    return {status: counts.get(status, 0) for status in ("kept", "partly_kept", "broken")}
+
+
+def strategy_advance(*, run_date: datetime.date) -> int:
+    """Move each worked case one strategy level up when it qualifies.
+
+    Only cases whose current level's action was done (or skipped with a reason) move,
+    and only to the next level that applies to the employer's sector, so a case never
+    skips a level's letter. Cases on hold stay where they are.
+    """
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH facts AS (
+                SELECT c.id, e.sector, coalesce(cur."order", 0) AS current_order,
+                       a.debt, %(day)s - a.oldest AS days_late
+                  FROM recovery_recoverycase c
+                  JOIN employers_employer e ON e.id = c.employer_id
+                  LEFT JOIN recovery_strategylevel cur ON cur.id = c.level_id
+                  JOIN (SELECT employer_id, sum(balance) AS debt, min(due_date) AS oldest
+                          FROM employers_contributionperiod
+                         WHERE balance > 0 AND due_date < %(day)s
+                         GROUP BY employer_id) a ON a.employer_id = c.employer_id
+                 WHERE c.status IN ({_sql_list(WORKED_STATUSES)})
+                   AND (c.level_id IS NULL OR c.level_done)
+                   AND (c.hold_until IS NULL OR c.hold_until < %(day)s)
+                   FOR UPDATE OF c
+            ), target AS (
+                SELECT DISTINCT ON (f.id) f.id AS case_id, l.id AS level_id, l.name,
+                       l.min_days_late, l.min_debt, f.days_late, f.debt
+                  FROM facts f
+                  JOIN recovery_strategylevel l
+                    ON l.is_active AND l."order" > f.current_order
+                   AND (l.sector = '' OR l.sector = f.sector)
+                 ORDER BY f.id, l."order"
+            ), moved AS (
+                UPDATE recovery_recoverycase c
+                   SET level_id = t.level_id, level_since = %(day)s, level_done = false
+                  FROM target t
+                 WHERE c.id = t.case_id
+                   AND t.days_late >= t.min_days_late AND t.debt >= t.min_debt
+             RETURNING c.id, t.name, t.days_late
+            )
+            INSERT INTO recovery_caseevent (case_id, at, kind, before, after, reason)
+            SELECT id, now(), %(kind)s, '', name, days_late || ' d' FROM moved
+            """,
+            {"day": run_date, "kind": CaseEventKind.LEVEL},
+        )
+        return cursor.rowcount
+
+
+def snapshots_take(*, run_date: datetime.date) -> int:
+    """Store, as of run_date, every employer's debt, aging and case (replacing a rerun)."""
+    buckets = " ".join(
+        f"WHEN %(day)s - a.oldest BETWEEN {first} AND {last if last is not None else 1000000} "
+        f"THEN '{key}'"
+        for key, _label, first, last in AGING_BUCKETS
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO recovery_employersnapshot
+                (taken_on, employer_id, branch_id, debt, oldest_due, aging_bucket,
+                 case_id, case_status, level_order)
+            SELECT %(day)s, e.id, e.branch_id, a.debt, a.oldest,
+                   CASE {buckets} ELSE '' END,
+                   c.id, coalesce(c.status, ''), l."order"
+              FROM (SELECT employer_id, sum(balance) AS debt, min(due_date) AS oldest
+                      FROM employers_contributionperiod
+                     WHERE balance > 0 AND due_date < %(day)s
+                     GROUP BY employer_id) a
+              JOIN employers_employer e ON e.id = a.employer_id
+              LEFT JOIN recovery_recoverycase c
+                ON c.employer_id = e.id AND c.status IN ({_sql_list(ACTIVE_STATUSES)})
+              LEFT JOIN recovery_strategylevel l ON l.id = c.level_id
+            ON CONFLICT (taken_on, employer_id) DO UPDATE
+               SET branch_id = EXCLUDED.branch_id, debt = EXCLUDED.debt,
+                   oldest_due = EXCLUDED.oldest_due, aging_bucket = EXCLUDED.aging_bucket,
+                   case_id = EXCLUDED.case_id, case_status = EXCLUDED.case_status,
+                   level_order = EXCLUDED.level_order
+            """,
+            {"day": run_date},
+        )
+        return cursor.rowcount
+
+
+NIGHTLY_JOBS: list[tuple[str, Callable[..., object]]] = [
+    ("cases_open", cases_open),
+    ("promises_evaluate", promises_evaluate),
+    ("strategy_advance", strategy_advance),
+    ("snapshots_take", snapshots_take),
+]
+
+
+def run_nightly_jobs(*, run_date: datetime.date | None = None, force: bool = False) -> dict:
+    """Run every nightly job in order as of run_date; each once per date unless force."""
+    run_date = run_date or timezone.localdate()
+    results = {}
+    for name, job in NIGHTLY_JOBS:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                # Two schedulers firing at once: the second waits here, then finds the
+                # night's JobRun finished and skips.
+                cursor.execute(
+                    "SELECT pg_advisory_xact_lock(hashtext('recupera.nightly.' || %s))", [name]
+                )
+            done = JobRun.objects.filter(job=name, run_date=run_date, finished_at__isnull=False)
+            if done.exists() and not force:
+                results[name] = "skipped"
+                continue
+            run, _created = JobRun.objects.update_or_create(
+                job=name, run_date=run_date, defaults={"started_at": timezone.now()}
+            )
+            outcome = job(run_date=run_date)
+            run.finished_at = timezone.now()
+            run.counts = outcome if isinstance(outcome, dict) else {"rows": outcome}
+            run.save()
+            results[name] = run.counts
+            log.info("nightly job %s as of %s: %s", name, run_date, run.counts)
+    return results

@@ -1,0 +1,522 @@
+import datetime
+
+import pghistory
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, Min, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from employers.models import MONEY, ZERO, ContributionPeriod, Employer, arrears_filter
+from people.access import scope_to_branch
+from people.roles import Role
+
+
+class CaseStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    IN_CONTACT = "in_contact", _("In contact")
+    PROMISE = "promise", _("Payment promise")
+    AGREEMENT = "agreement", _("Payment agreement")
+    SETTLED = "settled", _("Settled (paid)")
+    REFERRED = "referred", _("Referred to the Legal Unit")
+    CLOSED = "closed", _("Closed")
+
+
+# The one table of allowed transitions. Pages ask it which actions to show; the
+# service refuses anything else.
+ALLOWED_TRANSITIONS: dict[str, set[str]] = {
+    CaseStatus.OPEN: {
+        CaseStatus.IN_CONTACT,
+        CaseStatus.PROMISE,
+        CaseStatus.SETTLED,
+        CaseStatus.REFERRED,
+        CaseStatus.CLOSED,
+    },
+    CaseStatus.IN_CONTACT: {
+        CaseStatus.PROMISE,
+        CaseStatus.AGREEMENT,
+        CaseStatus.SETTLED,
+        CaseStatus.REFERRED,
+        CaseStatus.CLOSED,
+    },
+    CaseStatus.PROMISE: {
+        CaseStatus.IN_CONTACT,  # the promise was broken
+        CaseStatus.AGREEMENT,
+        CaseStatus.SETTLED,
+        CaseStatus.REFERRED,
+        CaseStatus.CLOSED,
+    },
+    CaseStatus.AGREEMENT: {
+        CaseStatus.IN_CONTACT,  # the agreement was cancelled before it took effect
+        CaseStatus.SETTLED,
+        CaseStatus.REFERRED,
+        CaseStatus.CLOSED,
+    },
+    CaseStatus.REFERRED: {
+        CaseStatus.IN_CONTACT,  # returned by the Legal Unit
+        CaseStatus.SETTLED,
+        CaseStatus.CLOSED,
+    },
+    CaseStatus.SETTLED: set(),
+    CaseStatus.CLOSED: set(),
+}
+ACTIVE_STATUSES = [
+    CaseStatus.OPEN,
+    CaseStatus.IN_CONTACT,
+    CaseStatus.PROMISE,
+    CaseStatus.AGREEMENT,
+    CaseStatus.REFERRED,
+]
+# States the collection agent works; a referred case belongs to the Legal Unit.
+WORKED_STATUSES = [CaseStatus.OPEN, CaseStatus.IN_CONTACT, CaseStatus.PROMISE]
+
+
+class CloseReason(models.TextChoices):
+    PAID = "paid", _("Paid")
+    UNCOLLECTABLE = "uncollectable", _("Uncollectable")
+    MERGED = "merged", _("Merged into another case")
+    ERROR = "error", _("Opened in error")
+
+
+class HoldReason(models.TextChoices):
+    DISPUTE = "dispute", _("Dispute of the debt")
+    HARDSHIP = "hardship", _("Hardship")
+    ACCOUNT_CORRECTION = "account_correction", _("Pending correction of the account")
+
+
+class CaseOpeningRule(models.Model):
+    """When a case is opened: arrears over an amount and older than some days.
+
+    The newest rule in force on a date applies; the admin keeps the history.
+    """
+
+    valid_from = models.DateField(_("valid from"), unique=True)
+    min_arrears = models.DecimalField(_("minimum arrears"), **MONEY)
+    min_days_late = models.PositiveIntegerField(_("minimum days late"))
+
+    class Meta:
+        ordering = ["-valid_from"]
+        verbose_name = _("case opening rule")
+        verbose_name_plural = _("case opening rules")
+        constraints = [
+            models.CheckConstraint(condition=Q(min_arrears__gte=0), name="opening_rule_min_ge_0")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.valid_from:%d/%m/%Y}: ≥ ${self.min_arrears} · ≥ {self.min_days_late} d"
+
+    @classmethod
+    def in_force(cls, day: datetime.date) -> "CaseOpeningRule | None":
+        return cls.objects.filter(valid_from__lte=day).order_by("-valid_from").first()
+
+
+class StrategyAction(models.TextChoices):
+    CALL = "call", _("Phone call")
+    VISIT = "visit", _("Visit")
+    LETTER = "letter", _("Letter")
+    REFERRAL_PROPOSAL = "referral_proposal", _("Proposal to refer to the Legal Unit")
+
+
+class LetterKind(models.TextChoices):
+    FIRST_DEMAND = "first_demand", _("First payment demand")
+    SECOND_DEMAND = "second_demand", _("Second payment demand")
+    FINAL_NOTICE = "final_notice", _("Final notice")
+
+
+class StrategyLevel(models.Model):
+    """A level of the collection strategy (like dunning levels) and its action."""
+
+    order = models.PositiveSmallIntegerField(_("order"), unique=True)
+    name = models.CharField(_("name"), max_length=80)
+    min_days_late = models.PositiveIntegerField(_("from days late"))
+    min_debt = models.DecimalField(_("from debt"), default=ZERO, **MONEY)
+    sector = models.CharField(
+        _("sector"), max_length=12, blank=True, help_text=_("Empty: every sector.")
+    )
+    action = models.CharField(_("action due"), max_length=20, choices=StrategyAction)
+    letter = models.CharField(_("letter"), max_length=20, choices=LetterKind, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["order"]
+        verbose_name = _("strategy level")
+        verbose_name_plural = _("strategy levels")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(action=StrategyAction.LETTER) | ~Q(letter=""),
+                name="letter_level_names_its_letter",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.name}"
+
+
+def _debt_subquery(today: datetime.date):
+    periods = ContributionPeriod.objects.filter(
+        arrears_filter(today), employer=OuterRef("employer")
+    ).order_by()
+    return periods.values("employer").annotate(total=Sum("balance")).values("total")
+
+
+def _oldest_due_subquery(today: datetime.date):
+    periods = ContributionPeriod.objects.filter(
+        arrears_filter(today), employer=OuterRef("employer")
+    ).order_by()
+    return periods.values("employer").annotate(oldest=Min("due_date")).values("oldest")
+
+
+class RecoveryCaseQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "RecoveryCaseQuerySet":
+        if user.is_authenticated and user.role == Role.LEGAL:
+            return self.filter(status=CaseStatus.REFERRED)
+        return scope_to_branch(self, user, branch_field="branch")
+
+    def active(self) -> "RecoveryCaseQuerySet":
+        return self.filter(status__in=ACTIVE_STATUSES)
+
+    def with_debt(self, today: datetime.date | None = None) -> "RecoveryCaseQuerySet":
+        """Annotate the current debt (from the account statement) and its oldest due date."""
+        today = today or timezone.localdate()
+        money = models.DecimalField(**MONEY)
+        return self.annotate(
+            debt=Coalesce(
+                Subquery(_debt_subquery(today), output_field=money), Value(ZERO), output_field=money
+            ),
+            oldest_due=Subquery(_oldest_due_subquery(today), output_field=models.DateField()),
+        )
+
+    def with_pending_promise(self, until: datetime.date) -> "RecoveryCaseQuerySet":
+        return self.annotate(
+            promise_due=Exists(
+                PaymentPromise.objects.filter(
+                    case=OuterRef("pk"), status=PromiseStatus.PENDING, promised_on__lte=until
+                )
+            )
+        )
+
+
+@pghistory.track()
+class RecoveryCase(models.Model):
+    employer = models.ForeignKey(
+        Employer, verbose_name=_("employer"), on_delete=models.PROTECT, related_name="cases"
+    )
+    branch = models.ForeignKey(
+        "employers.Branch", verbose_name=_("branch"), on_delete=models.PROTECT, related_name="+"
+    )
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("agent"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=CaseStatus, default=CaseStatus.OPEN
+    )
+    opening_debt = models.DecimalField(_("debt when opened"), **MONEY)
+    opened_on = models.DateField(_("opened"))
+    closed_on = models.DateField(_("closed"), null=True, blank=True)
+    close_reason = models.CharField(
+        _("close reason"), max_length=15, choices=CloseReason, blank=True
+    )
+    close_note = models.TextField(_("close note"), blank=True)
+    hold_reason = models.CharField(_("on hold for"), max_length=20, choices=HoldReason, blank=True)
+    hold_note = models.TextField(_("hold note"), blank=True)
+    hold_until = models.DateField(_("on hold until"), null=True, blank=True)
+    level = models.ForeignKey(
+        StrategyLevel,
+        verbose_name=_("strategy level"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    level_since = models.DateField(_("at this level since"), null=True, blank=True)
+    level_done = models.BooleanField(
+        _("level action done"),
+        default=False,
+        help_text=_("The action of the current level was done, or skipped with a reason."),
+    )
+    next_action = models.CharField(_("next action"), max_length=200, blank=True)
+    next_action_on = models.DateField(_("next action on"), null=True, blank=True)
+    last_action_on = models.DateField(_("last action"), null=True, blank=True)
+    broken_promises = models.PositiveSmallIntegerField(_("broken promises"), default=0)
+
+    objects = RecoveryCaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-opened_on", "-id"]
+        verbose_name = _("recovery case")
+        verbose_name_plural = _("recovery cases")
+        permissions = [("assign_case", _("Can assign and reassign cases"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["employer"],
+                condition=Q(status__in=ACTIVE_STATUSES),
+                name="one_active_case_per_employer",
+            ),
+            models.CheckConstraint(condition=Q(opening_debt__gte=0), name="case_opening_debt_ge_0"),
+            models.CheckConstraint(
+                condition=~Q(status=CaseStatus.CLOSED) | ~Q(close_reason=""),
+                name="closed_case_has_reason",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["branch", "status"], name="case_branch_status_idx"),
+            models.Index(fields=["agent", "status"], name="case_agent_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return _("Case %(number)s · %(employer)s") % {
+            "number": self.pk,
+            "employer": self.employer.legal_name,
+        }
+
+    @property
+    def allowed_transitions(self) -> list[str]:
+        return [status for status in CaseStatus if status in ALLOWED_TRANSITIONS[self.status]]
+
+    def is_on_hold(self, today: datetime.date) -> bool:
+        return bool(self.hold_until and self.hold_until >= today)
+
+
+class CaseEventKind(models.TextChoices):
+    OPENED = "opened", _("Opened")
+    TRANSITION = "transition", _("Status change")
+    ASSIGNMENT = "assignment", _("Assignment")
+    HOLD = "hold", _("On hold")
+    RELEASE = "release", _("Hold lifted")
+    LEVEL = "level", _("Strategy level")
+    LEVEL_SKIP = "level_skip", _("Level action skipped")
+    PROMISE = "promise", _("Promise evaluated")
+    DOCUMENT = "document", _("Document")
+
+
+class CaseEvent(models.Model):
+    """Append-only timeline of a case: who did what, when, before and after, why."""
+
+    case = models.ForeignKey(RecoveryCase, on_delete=models.CASCADE, related_name="timeline")
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=CaseEventKind)
+    before = models.CharField(_("before"), max_length=200, blank=True)
+    after = models.CharField(_("after"), max_length=200, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+        indexes = [models.Index(fields=["case", "at"], name="case_event_case_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.before} → {self.after}"
+
+
+class FollowUpKind(models.TextChoices):
+    CALL = "call", _("Call")
+    VISIT = "visit", _("Visit")
+    EMAIL = "email", _("E-mail")
+    LETTER = "letter", _("Letter")
+    MEETING = "meeting", _("Meeting")
+    OTHER = "other", _("Other")
+
+
+class FollowUpOutcome(models.TextChoices):
+    REACHED = "reached", _("Reached")
+    NOT_REACHED = "not_reached", _("Not reached")
+    REFUSED = "refused", _("Refused to pay")
+    PROMISED = "promised", _("Promised to pay")
+    PAID = "paid", _("Says it paid")
+    WRONG_DATA = "wrong_data", _("Wrong contact data")
+    SENT = "sent", _("Sent / delivered")
+
+
+class FollowUp(models.Model):
+    """A recorded collection action (gestión de cobro)."""
+
+    case = models.ForeignKey(RecoveryCase, on_delete=models.CASCADE, related_name="follow_ups")
+    kind = models.CharField(_("kind"), max_length=10, choices=FollowUpKind)
+    occurred_at = models.DateTimeField(_("when"), default=timezone.now)
+    contact_person = models.CharField(_("contact person"), max_length=150, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=12, choices=FollowUpOutcome)
+    notes = models.TextField(_("notes"), blank=True)
+    next_action = models.CharField(_("next action"), max_length=200, blank=True)
+    next_action_on = models.DateField(_("next action on"), null=True, blank=True)
+    letter = models.CharField(_("letter"), max_length=20, choices=LetterKind, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        indexes = [models.Index(fields=["case", "occurred_at"], name="followup_case_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.get_outcome_display()}"
+
+
+class Attachment(models.Model):
+    """A file attached to a follow-up, stored outside the static tree."""
+
+    follow_up = models.ForeignKey(FollowUp, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("file"), upload_to="followups/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField(_("size"))
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class PromiseStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    KEPT = "kept", _("Kept")
+    PARTLY_KEPT = "partly_kept", _("Partly kept")
+    BROKEN = "broken", _("Broken")
+
+
+@pghistory.track()
+class PaymentPromise(models.Model):
+    """The employer promises to pay an amount by a date; checked on that date."""
+
+    case = models.ForeignKey(RecoveryCase, on_delete=models.CASCADE, related_name="promises")
+    follow_up = models.ForeignKey(
+        FollowUp, on_delete=models.PROTECT, null=True, blank=True, related_name="promises"
+    )
+    amount = models.DecimalField(_("amount promised"), **MONEY)
+    promised_on = models.DateField(_("promised for"))
+    # What the account showed as paid when the promise was made: payments since then
+    # are the difference.
+    baseline_paid = models.DecimalField(_("paid when promised"), **MONEY)
+    status = models.CharField(
+        _("status"), max_length=12, choices=PromiseStatus, default=PromiseStatus.PENDING
+    )
+    paid_since = models.DecimalField(_("paid since the promise"), null=True, blank=True, **MONEY)
+    evaluated_on = models.DateField(_("checked on"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-promised_on", "-id"]
+        verbose_name = _("payment promise")
+        verbose_name_plural = _("payment promises")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="promise_amount_gt_0"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["promised_on"],
+                condition=Q(status="pending"),
+                name="promise_pending_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"${self.amount} · {self.promised_on:%d/%m/%Y}"
+
+
+class DocumentRequirement(models.Model):
+    """A document a case file needs (documentación base); the list is configurable."""
+
+    name = models.CharField(_("name"), max_length=150, unique=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("base document")
+        verbose_name_plural = _("base documents")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CaseDocument(models.Model):
+    case = models.ForeignKey(RecoveryCase, on_delete=models.CASCADE, related_name="documents")
+    requirement = models.ForeignKey(DocumentRequirement, on_delete=models.PROTECT)
+    file = models.FileField(_("file"), upload_to="cases/%Y/%m/", blank=True)
+    original_name = models.CharField(_("file name"), max_length=255, blank=True)
+    is_missing = models.BooleanField(_("missing"), default=False)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("case document")
+        verbose_name_plural = _("case documents")
+        constraints = [
+            models.UniqueConstraint(fields=["case", "requirement"], name="one_document_per_need")
+        ]
+
+    def __str__(self) -> str:
+        return self.requirement.name
+
+
+class EmployerSnapshot(models.Model):
+    """Each night, the state of every employer with debt, kept as it was.
+
+    Roll rates, cure rates and any past month's figures are computed from these rows.
+    """
+
+    taken_on = models.DateField(_("date"))
+    employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="+")
+    branch = models.ForeignKey("employers.Branch", on_delete=models.PROTECT, related_name="+")
+    debt = models.DecimalField(_("debt"), **MONEY)
+    oldest_due = models.DateField(_("oldest due date"), null=True)
+    aging_bucket = models.CharField(_("aging bucket"), max_length=10, blank=True)
+    case = models.ForeignKey(RecoveryCase, on_delete=models.SET_NULL, null=True, related_name="+")
+    case_status = models.CharField(_("case status"), max_length=12, blank=True)
+    level_order = models.PositiveSmallIntegerField(_("strategy level"), null=True)
+
+    class Meta:
+        verbose_name = _("employer snapshot")
+        verbose_name_plural = _("employer snapshots")
+        constraints = [
+            models.UniqueConstraint(fields=["taken_on", "employer"], name="one_snapshot_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.taken_on:%Y-%m-%d} · {self.employer_id}"
+
+
+class JobRun(models.Model):
+    """One night's run of one job: it runs once per date, whoever starts it."""
+
+    job = models.CharField(_("job"), max_length=60)
+    run_date = models.DateField(_("run as of"))
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    counts = models.JSONField(_("counts"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-run_date", "job"]
+        verbose_name = _("job run")
+        verbose_name_plural = _("job runs")
+        constraints = [
+            models.UniqueConstraint(fields=["job", "run_date"], name="job_runs_once_a_date")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job} {self.run_date:%Y-%m-%d}"

@@ -1,0 +1,12 @@
+import datetime
+
+from celery import shared_task
+
+from recovery.jobs import run_nightly_jobs
+
+
+@shared_task(acks_late=True, soft_time_limit=50 * 60, time_limit=60 * 60)
+def nightly_jobs(run_date: str | None = None) -> dict:
+    """Celery beat's entry point: the same service as `manage.py run_nightly_jobs`."""
+    day = datetime.date.fromisoformat(run_date) if run_date else None
+    return run_nightly_jobs(run_date=day)

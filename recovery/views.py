@@ -1,0 +1,465 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from employers.exports import tabular_response
+from employers.queries import account_statement
+from people.models import User
+from people.roles import Role
+from recovery import services
+from recovery.filters import CaseFilter
+from recovery.forms import (
+    AssignForm,
+    DemandForm,
+    DocumentForm,
+    FollowUpForm,
+    HoldForm,
+    ReasonForm,
+    TransitionForm,
+)
+from recovery.models import (
+    Attachment,
+    CaseDocument,
+    CaseStatus,
+    DocumentRequirement,
+    RecoveryCase,
+)
+from recovery.pdf import render_demand_notices_pdf
+from recovery.queries import PRIORITY_EXPLAINED, case_timeline, document_checklist, work_queue
+from recovery.tables import CaseTable
+
+MAX_BATCH_LETTERS = 200
+
+
+def _visible_case(request, pk: int) -> RecoveryCase:
+    queryset = (
+        RecoveryCase.objects.visible_to(request.user)
+        .with_debt()
+        .select_related("employer", "employer__branch", "agent", "level", "branch")
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    for message in exc.messages:
+        form.add_error(None, message)
+
+
+@login_required
+@permission_required("recovery.view_recoverycase", raise_exception=True)
+def queue(request):
+    """The agent's home page: what is due today, in the order the page explains."""
+    today = timezone.localdate()
+    agent = None
+    agents = []
+    if request.user.role == Role.AGENT:
+        agent = request.user
+    elif request.user.has_perm("recovery.assign_case"):
+        agents = User.objects.filter(groups__name=Role.AGENT.value, is_active=True)
+        if request.user.branch_id and request.user.role == Role.BRANCH_HEAD:
+            agents = agents.filter(branch_id=request.user.branch_id)
+        agent_id = request.GET.get("agent")
+        if agent_id and agent_id.isdigit():
+            agent = get_object_or_404(agents, pk=agent_id)
+    cases = work_queue(request.user, today, agent=agent)
+    page = Paginator(cases, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "recovery/queue.html",
+        {
+            "page": page,
+            "today": today,
+            "agent": agent,
+            "agents": agents.order_by("first_name") if agents else [],
+            "priority_explained": PRIORITY_EXPLAINED,
+        },
+    )
+
+
+class CaseListView(LoginRequiredMixin, PermissionRequiredMixin, SingleTableMixin, FilterView):
+    permission_required = "recovery.view_recoverycase"
+    table_class = CaseTable
+    filterset_class = CaseFilter
+    template_name = "recovery/case_list.html"
+    table_pagination = {"per_page": 25}
+
+    def get_queryset(self):
+        return (
+            RecoveryCase.objects.visible_to(self.request.user)
+            .with_debt()
+            .select_related("employer", "branch", "agent", "level")
+        )
+
+    def get_filterset_kwargs(self, filterset_class):
+        return {**super().get_filterset_kwargs(filterset_class), "user": self.request.user}
+
+    def get_table(self, **kwargs):
+        table = super().get_table(**kwargs)
+        if not self.request.user.has_perm("recovery.change_recoverycase"):
+            table.exclude = ("select",)
+        return table
+
+    def get(self, request, *args, **kwargs):
+        fmt = request.GET.get("export")
+        if fmt in {"csv", "xlsx"}:
+            self.filterset = self.get_filterset(self.get_filterset_class())
+            if self.filterset.is_valid():
+                table = self.get_table_class()(self.filterset.qs, order_by=request.GET.get("sort"))
+                return tabular_response(_case_rows(table.data.data), fmt, "casos")
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.request.user.has_perm("recovery.assign_case"):
+            branch = (
+                self.request.user.branch_id if self.request.user.role == Role.BRANCH_HEAD else None
+            )
+            context["assign_form"] = AssignForm(branch_id=branch)
+        context["demand_form"] = DemandForm()
+        return context
+
+
+case_list = CaseListView.as_view()
+
+
+def _case_rows(queryset):
+    yield [
+        _("Case"),
+        _("Employer no."),
+        _("Employer"),
+        _("Branch"),
+        _("Agent"),
+        _("Status"),
+        _("Level"),
+        _("Debt"),
+        _("Oldest due"),
+        _("Last action"),
+        _("Opened"),
+    ]
+    for case in queryset.iterator(chunk_size=2000):
+        yield [
+            case.pk,
+            case.employer.employer_number,
+            case.employer.legal_name,
+            case.branch.code,
+            case.agent.get_full_name() if case.agent else "",
+            case.get_status_display(),
+            case.level.name if case.level else "",
+            case.debt,
+            case.oldest_due.strftime("%d/%m/%Y") if case.oldest_due else "",
+            case.last_action_on.strftime("%d/%m/%Y") if case.last_action_on else "",
+            case.opened_on.strftime("%d/%m/%Y"),
+        ]
+
+
+def _activity_context(request, case, follow_up_form=None):
+    return {
+        "case": case,
+        "timeline": case_timeline(case),
+        "follow_up_form": follow_up_form or FollowUpForm(),
+        "can_change": request.user.has_perm("recovery.change_recoverycase"),
+    }
+
+
+@login_required
+@permission_required("recovery.view_recoverycase", raise_exception=True)
+def case_detail(request, pk: int):
+    case = _visible_case(request, pk)
+    today = timezone.localdate()
+    context = _activity_context(request, case)
+    context.update(
+        {
+            "statement": account_statement(case.employer, today),
+            "transition_form": TransitionForm(),
+            "transitions": [CaseStatus(s) for s in case.allowed_transitions],
+            "hold_form": HoldForm(),
+            "skip_form": ReasonForm(),
+            "demand_form": DemandForm(
+                initial={"letter": case.level.letter} if case.level and case.level.letter else None
+            ),
+            "documents": document_checklist(case),
+            "document_form": DocumentForm(),
+            "on_hold": case.is_on_hold(today),
+        }
+    )
+    if request.user.has_perm("recovery.assign_case"):
+        context["assign_form"] = AssignForm(branch_id=case.branch_id)
+    return render(request, "recovery/case_detail.html", context)
+
+
+@require_POST
+@login_required
+@permission_required("recovery.change_recoverycase", raise_exception=True)
+def follow_up_create(request, pk: int):
+    """One short form on the case page; with htmx only the activity block is redrawn."""
+    case = _visible_case(request, pk)
+    form = FollowUpForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.follow_up_record(
+                case=case,
+                actor=request.user,
+                kind=data["kind"],
+                outcome=data["outcome"],
+                contact_person=data["contact_person"],
+                notes=data["notes"],
+                next_action=data["next_action"],
+                next_action_on=data["next_action_on"],
+                promise_amount=data["promise_amount"],
+                promise_date=data["promise_date"],
+                attachments=data["attachments"],
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Follow-up recorded."))
+            if not request.htmx:
+                return redirect("recovery:case_detail", pk=case.pk)
+            case = _visible_case(request, pk)
+            form = None
+    if not request.htmx:
+        messages.error(request, _("The follow-up was not recorded: see the errors below."))
+        context = _activity_context(request, case, form)
+        return render(request, "recovery/case_detail.html#activity", context, status=400)
+    return render(
+        request,
+        "recovery/case_detail.html#activity",
+        _activity_context(request, case, form),
+        status=200 if form is None else 400,
+    )
+
+
+def _post_action(request, pk, form_class, action, success):
+    case = _visible_case(request, pk)
+    form = form_class(
+        request.POST, **({"branch_id": case.branch_id} if form_class is AssignForm else {})
+    )
+    if form.is_valid():
+        try:
+            action(case, form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, success)
+    else:
+        errors = [
+            f"{form.fields[f].label if f in form.fields else ''}: {' '.join(e)}".strip(": ")
+            for f, e in form.errors.items()
+        ]
+        messages.error(request, " ".join(errors))
+    return redirect("recovery:case_detail", pk=case.pk)
+
+
+@require_POST
+@login_required
+@permission_required("recovery.change_recoverycase", raise_exception=True)
+def case_transition(request, pk: int):
+    return _post_action(
+        request,
+        pk,
+        TransitionForm,
+        lambda case, data: services.case_transition(
+            case=case,
+            to_status=data["to_status"],
+            actor=request.user,
+            reason=data["reason"],
+            close_reason=data["close_reason"],
+        ),
+        _("Status changed."),
+    )
+
+
+@require_POST
+@login_required
+@permission_required("recovery.assign_case", raise_exception=True)
+def case_assign(request, pk: int):
+    return _post_action(
+        request,
+        pk,
+        AssignForm,
+        lambda case, data: services.case_assign(
+            case=case, agent=data["agent"], actor=request.user, reason=data["reason"]
+        ),
+        _("Case reassigned."),
+    )
+
+
+@require_POST
+@login_required
+@permission_required("recovery.change_recoverycase", raise_exception=True)
+def case_hold(request, pk: int):
+    if request.POST.get("release"):
+        return _post_action(
+            request,
+            pk,
+            ReasonForm,
+            lambda case, data: services.case_release(
+                case=case, actor=request.user, reason=data["reason"]
+            ),
+            _("The hold was lifted."),
+        )
+    return _post_action(
+        request,
+        pk,
+        HoldForm,
+        lambda case, data: services.case_hold(
+            case=case,
+            hold_reason=data["hold_reason"],
+            until=data["until"],
+            note=data["note"],
+            actor=request.user,
+        ),
+        _("The case is on hold."),
+    )
+
+
+@require_POST
+@login_required
+@permission_required("recovery.change_recoverycase", raise_exception=True)
+def case_level_skip(request, pk: int):
+    return _post_action(
+        request,
+        pk,
+        ReasonForm,
+        lambda case, data: services.level_skip(
+            case=case, actor=request.user, reason=data["reason"]
+        ),
+        _("The level's action was marked as skipped."),
+    )
+
+
+def _demand_response(request, cases: list[RecoveryCase]):
+    form = DemandForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose the letter and the days to pay."))
+        return None
+    letter = form.cleaned_data["letter"]
+    today = timezone.localdate()
+    pdf = render_demand_notices_pdf(
+        cases, letter=letter, today=today, deadline_days=form.cleaned_data["deadline_days"]
+    )
+    services.demand_notices_issue(cases=cases, actor=request.user, letter=letter)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = "requerimiento" if len(cases) == 1 else "requerimientos"
+    response["Content-Disposition"] = f'attachment; filename="{name}-{today:%Y%m%d}.pdf"'
+    return response
+
+
+@require_POST
+@login_required
+@permission_required("recovery.change_recoverycase", raise_exception=True)
+def demand_notice(request, pk: int):
+    """The payment demand letter of one employer; printing it records a letter."""
+    case = _visible_case(request, pk)
+    return _demand_response(request, [case]) or redirect("recovery:case_detail", pk=case.pk)
+
+
+@require_POST
+@login_required
+@permission_required("recovery.change_recoverycase", raise_exception=True)
+def bulk_action(request):
+    """From the case list: reassign the selected cases, or print their demand letters."""
+    ids = [int(pk) for pk in request.POST.getlist("select") if pk.isdigit()]
+    cases = list(
+        RecoveryCase.objects.visible_to(request.user)
+        .with_debt()
+        .filter(pk__in=ids)
+        .select_related("employer", "employer__branch", "agent", "level", "branch")
+        .order_by("employer__legal_name")
+    )
+    back = request.POST.get("next") or "recovery:case_list"
+    if not cases:
+        messages.error(request, _("Select at least one case."))
+        return redirect(back)
+    if request.POST.get("action") == "assign":
+        if not request.user.has_perm("recovery.assign_case"):
+            raise Http404
+        form = AssignForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Choose the agent."))
+            return redirect(back)
+        try:
+            changed = services.cases_assign(
+                case_ids=[c.pk for c in cases],
+                agent=form.cleaned_data["agent"],
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("%(count)s cases reassigned.") % {"count": changed})
+        return redirect(back)
+    if len(cases) > MAX_BATCH_LETTERS:
+        messages.error(
+            request,
+            _("At most %(max)s letters at once; narrow the selection.")
+            % {"max": MAX_BATCH_LETTERS},
+        )
+        return redirect(back)
+    return _demand_response(request, cases) or redirect(back)
+
+
+@require_POST
+@login_required
+@permission_required("recovery.change_recoverycase", raise_exception=True)
+def case_document(request, pk: int, requirement_id: int):
+    case = _visible_case(request, pk)
+    requirement = get_object_or_404(DocumentRequirement, pk=requirement_id, is_active=True)
+    form = DocumentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.non_field_errors()) or _("Check the document."))
+        return redirect("recovery:case_detail", pk=case.pk)
+    try:
+        if form.cleaned_data.get("file"):
+            services.case_document_upload(
+                case=case,
+                requirement=requirement,
+                upload=form.cleaned_data["file"],
+                actor=request.user,
+            )
+        else:
+            services.case_document_mark_missing(
+                case=case,
+                requirement=requirement,
+                note=form.cleaned_data["note"],
+                actor=request.user,
+            )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Document checklist updated."))
+    return redirect("recovery:case_detail", pk=case.pk)
+
+
+@login_required
+@permission_required("recovery.view_recoverycase", raise_exception=True)
+def attachment_download(request, pk: int):
+    """Files are served only through here, after the same scoping as their case."""
+    attachment = get_object_or_404(Attachment.objects.select_related("follow_up"), pk=pk)
+    _visible_case(request, attachment.follow_up.case_id)
+    return FileResponse(
+        attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name
+    )
+
+
+@login_required
+@permission_required("recovery.view_recoverycase", raise_exception=True)
+def document_download(request, pk: int):
+    document = get_object_or_404(CaseDocument, pk=pk)
+    _visible_case(request, document.case_id)
+    if not document.file:
+        raise Http404
+    return FileResponse(
+        document.file.open("rb"), as_attachment=True, filename=document.original_name
+    )

@@ -1,0 +1,58 @@
+import pytest
+from django.core.exceptions import ValidationError
+
+from recovery.models import ALLOWED_TRANSITIONS, CaseEvent, CaseStatus, CloseReason
+from recovery.services import case_transition
+from tests.factories import CaseFactory
+
+ALL_PAIRS = [(a, b) for a in CaseStatus.values for b in CaseStatus.values if a != b]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("current, target", ALL_PAIRS)
+def test_every_transition_is_allowed_or_refused_by_the_table(head, current, target):
+    case = CaseFactory(status=current, close_reason="paid" if current == "closed" else "")
+    allowed = target in ALLOWED_TRANSITIONS[current]
+    kwargs = {"close_reason": CloseReason.PAID} if target == CaseStatus.CLOSED else {}
+    if allowed:
+        case = case_transition(
+            case=case, to_status=target, actor=head, reason="porque sí", **kwargs
+        )
+        assert case.status == target
+        event = CaseEvent.objects.get(case=case)
+        assert event.actor == head and event.reason == "porque sí"
+        assert event.before == CaseStatus(current).label and event.after == CaseStatus(target).label
+    else:
+        with pytest.raises(ValidationError) as info:
+            case_transition(case=case, to_status=target, actor=head, **kwargs)
+        assert "cannot become" in info.value.messages[0] or "no puede" in info.value.messages[0]
+        case.refresh_from_db()
+        assert case.status == current
+        assert not CaseEvent.objects.filter(case=case).exists()
+
+
+@pytest.mark.django_db
+def test_closing_needs_a_reason_and_uncollectable_needs_an_explanation(head):
+    case = CaseFactory()
+    with pytest.raises(ValidationError):
+        case_transition(case=case, to_status="closed", actor=head)
+    with pytest.raises(ValidationError):
+        case_transition(case=case, to_status="closed", actor=head, close_reason="uncollectable")
+    case = case_transition(
+        case=case,
+        to_status="closed",
+        actor=head,
+        close_reason="uncollectable",
+        reason="Empresa liquidada sin bienes",
+    )
+    assert case.close_reason == "uncollectable" and case.closed_on is not None
+
+
+@pytest.mark.django_db
+def test_only_one_active_case_per_employer(employer_ss):
+    from django.db import IntegrityError, transaction
+
+    CaseFactory(employer=employer_ss)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CaseFactory(employer=employer_ss)
+    CaseFactory(employer=employer_ss, status="closed", close_reason="paid")
