@@ -1,7 +1,9 @@
+from importlib import import_module
+
 import pytest
 
 from employers.models import Branch
-from people.roles import Role
+from people.roles import ROLE_PERMISSIONS, Role
 from tests.factories import EmployerFactory, UserFactory
 
 
@@ -38,3 +40,25 @@ def employer_ss(db, branch_ss):
 @pytest.fixture
 def employer_sm(db, branch_sm):
     return EmployerFactory(branch=branch_sm, legal_name="Ferretería La Unión")
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    """Branches, roles and recovery defaults as the data migrations load them.
+
+    A transactional test flushes every table when it ends, so the next one must put
+    them back (post_migrate recreates the content types and permissions, not these).
+    """
+    from django.apps import apps
+    from django.contrib.auth.models import Group, Permission
+
+    import_module("employers.migrations.0003_reference_data").load(apps, None)
+    import_module("recovery.migrations.0002_defaults").load(apps, None)
+    for role, perms in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=str(role))
+        group.permissions.set(
+            [
+                Permission.objects.get(content_type__app_label=app, codename=codename)
+                for app, codename in (perm.split(".") for perm in perms)
+            ]
+        )

@@ -6,7 +6,6 @@ under CI=true a missing browser is a failure, never a skip.
 
 import os
 import shutil
-from importlib import import_module
 
 import pytest
 
@@ -44,23 +43,5 @@ def page(browser):
 
 
 @pytest.fixture(autouse=True)
-def reference_data(transactional_db):
-    """Branches and roles as the migrations load them.
-
-    A transactional test flushes every table when it ends, so the reference data of the
-    data migrations must be put back for the next one (post_migrate recreates the
-    content types and permissions, not the rest).
-    """
-    from django.apps import apps
-    from django.contrib.auth.models import Group, Permission
-
-    import_module("employers.migrations.0003_reference_data").load(apps, None)
-    role_permissions = import_module("people.migrations.0002_roles").ROLE_PERMISSIONS
-    for role, perms in role_permissions.items():
-        group, _ = Group.objects.get_or_create(name=role)
-        group.permissions.set(
-            [
-                Permission.objects.get(content_type__app_label=app, codename=codename)
-                for app, codename in (perm.split(".") for perm in perms)
-            ]
-        )
+def _reference_data(reference_data):
+    """Browser tests are transactional: they need the reference data put back."""

@@ -90,7 +90,7 @@ def test_opening_twice_opens_nothing_more(rule, branch_ss):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_openings_at_the_same_time_open_each_case_once(rule, branch_ss):
+def test_two_openings_at_the_same_time_open_each_case_once(reference_data, rule, branch_ss):
     for _ in range(20):
         owed(EmployerFactory(branch=branch_ss))
     errors = []
