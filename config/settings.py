@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "people",
     "employers",
     "recovery",
+    "agreements",
 ]
 
 MIDDLEWARE = [

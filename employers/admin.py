@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from employers.models import ArrearsImport, Branch, Department, Employer, Municipality
+from employers.models import ArrearsImport, Branch, Department, Employer, Holiday, Municipality
+from employers.periods import clear_holiday_cache
 
 
 @admin.register(Branch)
@@ -39,3 +40,18 @@ class ArrearsImportAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(Holiday)
+class HolidayAdmin(admin.ModelAdmin):
+    list_display = ["date", "name", "kind"]
+    list_filter = ["kind"]
+    date_hierarchy = "date"
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        clear_holiday_cache()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        clear_holiday_cache()

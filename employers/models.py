@@ -65,6 +65,28 @@ class Municipality(models.Model):
         return self.name
 
 
+class HolidayKind(models.TextChoices):
+    NATIONAL = "national", _("National holiday")
+    INSTITUTIONAL = "institutional", _("Institutional closing day")
+
+
+class Holiday(models.Model):
+    """Days that are not business days: El Salvador's holidays (loaded from
+    python-holidays by a migration) and the institute's own closing days."""
+
+    date = models.DateField(_("date"), unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=15, choices=HolidayKind)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("holiday")
+        verbose_name_plural = _("holidays")
+
+    def __str__(self) -> str:
+        return f"{self.date:%d/%m/%Y} {self.name}"
+
+
 class Sector(models.TextChoices):
     PRIVATE = "private", _("Private")
     PUBLIC = "public", _("Public (central government)")

@@ -3,16 +3,29 @@
 import datetime
 from functools import lru_cache
 
-import holidays
-
 
 @lru_cache(maxsize=64)
-def _holidays(year: int) -> holidays.HolidayBase:
-    return holidays.SV(years=year, language="es")
+def _holidays(year: int) -> frozenset[datetime.date]:
+    from employers.models import Holiday
+
+    return frozenset(Holiday.objects.filter(date__year=year).values_list("date", flat=True))
+
+
+def clear_holiday_cache() -> None:
+    _holidays.cache_clear()
+    period_due_date.cache_clear()
 
 
 def is_business_day(day: datetime.date) -> bool:
+    """Not a weekend, a national holiday or an institutional closing day (the table)."""
     return day.weekday() < 5 and day not in _holidays(day.year)
+
+
+def next_business_day(day: datetime.date) -> datetime.date:
+    """The day itself if it is a business day, else the next one."""
+    while not is_business_day(day):
+        day += datetime.timedelta(days=1)
+    return day
 
 
 @lru_cache(maxsize=4096)

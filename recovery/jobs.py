@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime
 import heapq
 import logging
-from collections.abc import Callable
 from decimal import Decimal
 
 from django.db import connection, transaction
@@ -272,19 +271,59 @@ def snapshots_take(*, run_date: datetime.date) -> int:
         return cursor.rowcount
 
 
-NIGHTLY_JOBS: list[tuple[str, Callable[..., object]]] = [
-    ("cases_open", cases_open),
-    ("promises_evaluate", promises_evaluate),
-    ("strategy_advance", strategy_advance),
-    ("snapshots_take", snapshots_take),
+# In order. Dotted paths, so that apps added later need no import cycle here.
+NIGHTLY_JOBS: list[tuple[str, str]] = [
+    ("cases_open", "recovery.jobs.cases_open"),
+    ("promises_evaluate", "recovery.jobs.promises_evaluate"),
+    ("installments_mark_overdue", "agreements.jobs.installments_mark_overdue"),
+    ("agreements_breach", "agreements.jobs.agreements_breach"),
+    ("agreements_complete", "agreements.jobs.agreements_complete"),
+    ("strategy_advance", "recovery.jobs.strategy_advance"),
+    ("snapshots_take", "recovery.jobs.snapshots_take"),
 ]
+# After this many missed nights the catch-up stops and asks for a person.
+MAX_CATCH_UP_NIGHTS = 62
+
+
+def last_night_processed() -> datetime.date | None:
+    """The last date on which every nightly job finished."""
+    last = (
+        JobRun.objects.filter(job=NIGHTLY_JOBS[-1][0], finished_at__isnull=False)
+        .order_by("-run_date")
+        .values_list("run_date", flat=True)
+        .first()
+    )
+    return last
 
 
 def run_nightly_jobs(*, run_date: datetime.date | None = None, force: bool = False) -> dict:
-    """Run every nightly job in order as of run_date; each once per date unless force."""
-    run_date = run_date or timezone.localdate()
+    """Run every nightly job in order as of run_date; each once per date unless force.
+
+    Without a date, the nights missed since the last one processed (server down,
+    worker stopped) are run first, one by one in order, so no deadline is skipped.
+    """
+    if run_date is not None:
+        return _run_night(run_date, force)
+    today = timezone.localdate()
+    last = last_night_processed()
+    start = today if last is None else min(last + datetime.timedelta(days=1), today)
+    if (today - start).days > MAX_CATCH_UP_NIGHTS:
+        raise RuntimeError(
+            f"{(today - start).days} nights were missed; run them with --date after checking why."
+        )
     results = {}
-    for name, job in NIGHTLY_JOBS:
+    day = start
+    while day <= today:
+        results[day.isoformat()] = _run_night(day, force)
+        day += datetime.timedelta(days=1)
+    return results if len(results) > 1 else results[today.isoformat()]
+
+
+def _run_night(run_date: datetime.date, force: bool) -> dict:
+    from django.utils.module_loading import import_string
+
+    results = {}
+    for name, path in NIGHTLY_JOBS:
         with transaction.atomic():
             with connection.cursor() as cursor:
                 # Two schedulers firing at once: the second waits here, then finds the
@@ -299,7 +338,7 @@ def run_nightly_jobs(*, run_date: datetime.date | None = None, force: bool = Fal
             run, _created = JobRun.objects.update_or_create(
                 job=name, run_date=run_date, defaults={"started_at": timezone.now()}
             )
-            outcome = job(run_date=run_date)
+            outcome = import_string(path)(run_date=run_date)
             run.finished_at = timezone.now()
             run.counts = outcome if isinstance(outcome, dict) else {"rows": outcome}
             run.save()

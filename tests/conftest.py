@@ -53,7 +53,9 @@ def reference_data(transactional_db):
     from django.contrib.auth.models import Group, Permission
 
     import_module("employers.migrations.0003_reference_data").load(apps, None)
+    import_module("employers.migrations.0007_load_holidays").load(apps, None)
     import_module("recovery.migrations.0002_defaults").load(apps, None)
+    import_module("agreements.migrations.0002_default_policy").load(apps, None)
     for role, perms in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=str(role))
         group.permissions.set(

@@ -241,7 +241,7 @@ def test_the_night_runs_once_per_date_unless_forced(rule, branch_ss):
     assert first["cases_open"] == {"rows": 1}
     again = run_nightly_jobs(run_date=DAY)
     assert set(again.values()) == {"skipped"}
-    assert JobRun.objects.filter(run_date=DAY).count() == 4
+    assert JobRun.objects.filter(run_date=DAY).count() == 7
     forced = run_nightly_jobs(run_date=DAY, force=True)
     assert forced["cases_open"] == {"rows": 0}
 

@@ -1,0 +1,404 @@
+import datetime
+
+import pghistory
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from employers.models import MONEY, ZERO
+from people.access import scope_to_branch
+from people.roles import Role
+
+
+class AllocationOrder(models.TextChoices):
+    PERIOD_FIRST = (
+        "period_first",
+        _("Oldest period first; within it contributions, then fines and surcharges"),
+    )
+    CONCEPT_FIRST = (
+        "concept_first",
+        _("All contributions first (oldest first), then fines, then surcharges"),
+    )
+
+
+class Approver(models.TextChoices):
+    BRANCH_HEAD = "branch_head", _("Branch head")
+    DEPARTMENT_HEAD = "department_head", _("Department head")
+
+
+class AgreementPolicy(models.Model):
+    """The rules an agreement follows; the one in force on the day it is drafted."""
+
+    name = models.CharField(_("name"), max_length=120)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    min_down_payment_pct = models.DecimalField(
+        _("minimum down payment (%)"), max_digits=5, decimal_places=2, default=10
+    )
+    grace_days = models.PositiveSmallIntegerField(_("grace days"), default=5)
+    approval_threshold = models.DecimalField(
+        _("approval needed from"),
+        help_text=_("Agreements over this amount need an approval before signing."),
+        **MONEY,
+    )
+    approver = models.CharField(
+        _("approved by"), max_length=20, choices=Approver, default=Approver.BRANCH_HEAD
+    )
+    breach_installments = models.PositiveSmallIntegerField(
+        _("breach: installments overdue"), default=2
+    )
+    breach_days = models.PositiveSmallIntegerField(
+        _("breach: one installment overdue more than (days)"), default=60
+    )
+    breach_on_new_arrears = models.BooleanField(
+        _("breach: employer behind again on current contributions"), default=True
+    )
+    warning_days = models.PositiveSmallIntegerField(
+        _("warn this many days before an installment falls due"), default=3
+    )
+    allocation_order = models.CharField(
+        _("order of settling the debt"),
+        max_length=15,
+        choices=AllocationOrder,
+        default=AllocationOrder.PERIOD_FIRST,
+    )
+
+    class Meta:
+        ordering = ["-valid_from"]
+        verbose_name = _("agreement policy")
+        verbose_name_plural = _("agreement policies")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(min_down_payment_pct__gte=0) & Q(min_down_payment_pct__lte=100),
+                name="policy_down_payment_pct_0_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(breach_installments__gte=1), name="policy_breach_installments_ge_1"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def in_force(cls, day: datetime.date) -> "AgreementPolicy | None":
+        return (
+            cls.objects.filter(valid_from__lte=day)
+            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+            .order_by("-valid_from")
+            .first()
+        )
+
+    def max_installments(self, debt) -> int:
+        tier = self.tiers.filter(up_to_debt__gte=debt).order_by("up_to_debt").first()
+        return tier.max_installments if tier else 0
+
+
+class PolicyTier(models.Model):
+    policy = models.ForeignKey(AgreementPolicy, on_delete=models.CASCADE, related_name="tiers")
+    up_to_debt = models.DecimalField(_("debt up to"), **MONEY)
+    max_installments = models.PositiveSmallIntegerField(_("maximum installments"))
+
+    class Meta:
+        ordering = ["up_to_debt"]
+        verbose_name = _("policy tier")
+        verbose_name_plural = _("policy tiers")
+
+    def __str__(self) -> str:
+        return f"≤ ${self.up_to_debt}: {self.max_installments}"
+
+
+class AgreementStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SIGNED = "signed", _("Signed")
+    LEGALIZED = "legalized", _("Legalized")
+    ACTIVE = "active", _("Active")
+    COMPLETED = "completed", _("Completed")
+    BREACHED = "breached", _("Breached")
+    REFERRED = "referred", _("Referred to the Legal Unit")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+ALLOWED_TRANSITIONS: dict[str, set[str]] = {
+    AgreementStatus.DRAFT: {AgreementStatus.SIGNED, AgreementStatus.CANCELLED},
+    AgreementStatus.SIGNED: {AgreementStatus.LEGALIZED, AgreementStatus.CANCELLED},
+    AgreementStatus.LEGALIZED: {AgreementStatus.ACTIVE, AgreementStatus.CANCELLED},
+    AgreementStatus.ACTIVE: {AgreementStatus.COMPLETED, AgreementStatus.BREACHED},
+    AgreementStatus.BREACHED: {AgreementStatus.REFERRED},
+    AgreementStatus.COMPLETED: set(),
+    AgreementStatus.REFERRED: set(),
+    AgreementStatus.CANCELLED: set(),
+}
+
+
+class Frequency(models.TextChoices):
+    MONTHLY = "monthly", _("Monthly")
+    BIWEEKLY = "biweekly", _("Every two weeks")
+
+
+class AgreementQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "AgreementQuerySet":
+        if user.is_authenticated and user.role == Role.LEGAL:
+            return self.filter(status=AgreementStatus.REFERRED)
+        return scope_to_branch(self, user, branch_field="branch")
+
+
+@pghistory.track()
+class PaymentAgreement(models.Model):
+    """A payment plan (convenio de pago) signed with the employer."""
+
+    case = models.ForeignKey(
+        "recovery.RecoveryCase", on_delete=models.PROTECT, related_name="agreements"
+    )
+    employer = models.ForeignKey(
+        "employers.Employer", on_delete=models.PROTECT, related_name="agreements"
+    )
+    branch = models.ForeignKey("employers.Branch", on_delete=models.PROTECT, related_name="+")
+    policy = models.ForeignKey(AgreementPolicy, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        _("status"), max_length=10, choices=AgreementStatus, default=AgreementStatus.DRAFT
+    )
+    total_amount = models.DecimalField(_("amount agreed"), **MONEY)
+    down_payment = models.DecimalField(_("down payment"), **MONEY)
+    installments_count = models.PositiveSmallIntegerField(_("installments"))
+    frequency = models.CharField(
+        _("frequency"), max_length=10, choices=Frequency, default=Frequency.MONTHLY
+    )
+    first_due_date = models.DateField(_("first installment due"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    signed_on = models.DateField(_("signed"), null=True, blank=True)
+    legalized_on = models.DateField(_("legalized"), null=True, blank=True)
+    notary = models.CharField(_("notary"), max_length=150, blank=True)
+    protocol = models.CharField(_("protocol data"), max_length=200, blank=True)
+    legal_document = models.FileField(_("scanned document"), upload_to="agreements/", blank=True)
+    activated_on = models.DateField(_("in force since"), null=True, blank=True)
+    completed_on = models.DateField(_("completed"), null=True, blank=True)
+    breached_on = models.DateField(_("breached"), null=True, blank=True)
+    breach_reason = models.TextField(_("breach"), blank=True)
+    cancel_reason = models.TextField(_("cancellation reason"), blank=True)
+
+    objects = AgreementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("payment agreement")
+        verbose_name_plural = _("payment agreements")
+        permissions = [("approve_agreement", _("Can approve payment agreements"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(down_payment__gte=0) & Q(down_payment__lte=F("total_amount")),
+                name="agreement_down_payment_within_total",
+            ),
+            models.CheckConstraint(
+                condition=Q(installments_count__gte=1), name="agreement_installments_ge_1"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "branch"], name="agreement_status_branch_idx")]
+
+    def __str__(self) -> str:
+        return _("Agreement %(number)s · %(employer)s") % {
+            "number": self.pk,
+            "employer": self.employer.legal_name,
+        }
+
+    @property
+    def allowed_transitions(self) -> list[str]:
+        return [s for s in AgreementStatus if s in ALLOWED_TRANSITIONS[self.status]]
+
+    @property
+    def needs_approval(self) -> bool:
+        return self.total_amount > self.policy.approval_threshold and self.approved_by_id is None
+
+
+class AgreementPeriod(models.Model):
+    """A period the agreement covers, with its amounts by concept when agreed."""
+
+    agreement = models.ForeignKey(
+        PaymentAgreement, on_delete=models.CASCADE, related_name="periods"
+    )
+    period = models.ForeignKey(
+        "employers.ContributionPeriod", on_delete=models.PROTECT, related_name="+"
+    )
+    contributions = models.DecimalField(_("contributions"), **MONEY)
+    fines = models.DecimalField(_("fines"), **MONEY)
+    surcharges = models.DecimalField(_("surcharges"), **MONEY)
+
+    class Meta:
+        ordering = ["period__period"]
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "period"], name="agreement_period_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period.period:%Y-%m}"
+
+
+class InstallmentStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    PARTLY_PAID = "partly_paid", _("Partly paid")
+    PAID = "paid", _("Paid")
+    OVERDUE = "overdue", _("Overdue")
+
+
+class Installment(models.Model):
+    agreement = models.ForeignKey(
+        PaymentAgreement, on_delete=models.CASCADE, related_name="installments"
+    )
+    number = models.PositiveSmallIntegerField(_("number"), help_text=_("0 is the down payment."))
+    due_date = models.DateField(_("due date"))
+    amount = models.DecimalField(_("amount"), **MONEY)
+    paid_amount = models.DecimalField(_("paid"), default=ZERO, **MONEY)
+    status = models.CharField(
+        _("status"), max_length=12, choices=InstallmentStatus, default=InstallmentStatus.PENDING
+    )
+    overdue_since = models.DateField(_("overdue since"), null=True, blank=True)
+    warned_on = models.DateField(_("warning sent"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["agreement", "number"]
+        verbose_name = _("installment")
+        verbose_name_plural = _("installments")
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "number"], name="installment_number_once"),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0)
+                & Q(paid_amount__gte=0)
+                & Q(paid_amount__lte=F("amount")),
+                name="installment_paid_within_amount",
+            ),
+        ]
+        indexes = [
+            # The nightly job looks only at unpaid installments of active agreements.
+            models.Index(
+                fields=["due_date"],
+                condition=Q(status__in=["pending", "partly_paid", "overdue"]),
+                name="installment_unpaid_due_idx",
+            ),
+            models.Index(
+                fields=["agreement"],
+                condition=Q(status="overdue"),
+                name="installment_overdue_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}: ${self.amount} {self.due_date:%d/%m/%Y}"
+
+    @property
+    def balance(self):
+        return self.amount - self.paid_amount
+
+
+class Payment(models.Model):
+    """A payment received for an agreement, with the account system's receipt number."""
+
+    agreement = models.ForeignKey(
+        PaymentAgreement, on_delete=models.PROTECT, related_name="payments"
+    )
+    receipt_number = models.CharField(_("receipt number"), max_length=40, unique=True)
+    paid_on = models.DateField(_("paid on"))
+    amount = models.DecimalField(_("amount"), **MONEY)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    unallocated = models.DecimalField(
+        _("over-payment"),
+        default=ZERO,
+        help_text=_("What the installments could not take: to be refunded or applied."),
+        **MONEY,
+    )
+    reversed_at = models.DateTimeField(_("reversed"), null=True, blank=True)
+    reversed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reversal_reason = models.TextField(_("reversal reason"), blank=True)
+
+    class Meta:
+        ordering = ["-paid_on", "-id"]
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_gt_0"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.receipt_number} ${self.amount}"
+
+
+class InstallmentAllocation(models.Model):
+    payment = models.ForeignKey(Payment, on_delete=models.CASCADE, related_name="allocations")
+    installment = models.ForeignKey(
+        Installment, on_delete=models.PROTECT, related_name="allocations"
+    )
+    amount = models.DecimalField(_("amount"), **MONEY)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="allocation_amount_gt_0")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.installment.number}: ${self.amount}"
+
+
+class Concept(models.TextChoices):
+    CONTRIBUTIONS = "contributions", _("Contributions")
+    FINES = "fines", _("Fines")
+    SURCHARGES = "surcharges", _("Surcharges")
+
+
+class ConceptAllocation(models.Model):
+    """Which part of the debt (period and concept) a payment settled."""
+
+    payment = models.ForeignKey(
+        Payment, on_delete=models.CASCADE, related_name="concept_allocations"
+    )
+    agreement_period = models.ForeignKey(
+        AgreementPeriod, on_delete=models.PROTECT, related_name="allocations"
+    )
+    concept = models.CharField(_("concept"), max_length=15, choices=Concept)
+    amount = models.DecimalField(_("amount"), **MONEY)
+
+    def __str__(self) -> str:
+        return f"{self.agreement_period} {self.concept}: ${self.amount}"
+
+
+class AgreementEvent(models.Model):
+    agreement = models.ForeignKey(
+        PaymentAgreement, on_delete=models.CASCADE, related_name="timeline"
+    )
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    kind = models.CharField(_("kind"), max_length=20)
+    before = models.CharField(_("before"), max_length=200, blank=True)
+    after = models.CharField(_("after"), max_length=200, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.before} → {self.after}"

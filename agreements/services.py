@@ -1,0 +1,568 @@
+"""Writes on payment agreements: drafting, approval, signature, legalization, payments
+and their reversal. Every money or status change writes an AgreementEvent.
+
+Locks are always taken in the same order — the agreement, then its installments by
+number — so two payments posted at once to one agreement serialize instead of
+deadlocking, and both count exactly once.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from agreements.models import (
+    ALLOWED_TRANSITIONS,
+    AgreementEvent,
+    AgreementPeriod,
+    AgreementPolicy,
+    AgreementStatus,
+    AllocationOrder,
+    Approver,
+    Concept,
+    ConceptAllocation,
+    Installment,
+    InstallmentAllocation,
+    InstallmentStatus,
+    Payment,
+    PaymentAgreement,
+)
+from agreements.schedule import PlannedInstallment, build_schedule
+from employers.models import ZERO, ContributionPeriod
+from employers.money import format_money, to_cents
+from people.models import User
+from people.roles import Role
+from recovery.models import CaseStatus, RecoveryCase
+
+OPEN_AGREEMENT_STATUSES = [
+    AgreementStatus.DRAFT,
+    AgreementStatus.SIGNED,
+    AgreementStatus.LEGALIZED,
+    AgreementStatus.ACTIVE,
+]
+PAYABLE_STATUSES = [
+    AgreementStatus.SIGNED,
+    AgreementStatus.LEGALIZED,
+    AgreementStatus.ACTIVE,
+    AgreementStatus.BREACHED,
+]
+
+
+@dataclass
+class PeriodDebt:
+    period: ContributionPeriod
+    contributions: Decimal
+    fines: Decimal
+    surcharges: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return self.contributions + self.fines + self.surcharges
+
+
+def period_debts(period_qs) -> list[PeriodDebt]:
+    """What is still owed of each period by concept: what was paid settled the
+    contributions first, then fines, then surcharges."""
+    debts = []
+    for period in period_qs.order_by("period"):
+        paid = period.paid
+        owed = []
+        for amount in (
+            period.employer_share + period.worker_share,
+            period.fines,
+            period.surcharges,
+        ):
+            settled = min(paid, amount)
+            owed.append(amount - settled)
+            paid -= settled
+        if sum(owed) > 0:
+            debts.append(PeriodDebt(period, *owed))
+    return debts
+
+
+@dataclass
+class AgreementPlan:
+    case: RecoveryCase
+    policy: AgreementPolicy
+    debts: list[PeriodDebt]
+    total: Decimal
+    down_payment: Decimal
+    installments: int
+    first_due_date: datetime.date
+    frequency: str
+    schedule: list[PlannedInstallment]
+
+
+def agreement_plan(
+    *,
+    case: RecoveryCase,
+    down_payment: Decimal,
+    installments: int,
+    first_due_date: datetime.date,
+    frequency: str = "monthly",
+    period_ids: list[int] | None = None,
+    today: datetime.date | None = None,
+) -> AgreementPlan:
+    """Check the terms against the policy in force and build the schedule (no writes)."""
+    today = today or timezone.localdate()
+    policy = AgreementPolicy.in_force(today)
+    if policy is None:
+        raise ValidationError(_("No agreement policy is in force today; ask the administrator."))
+    periods = ContributionPeriod.objects.filter(
+        employer=case.employer, balance__gt=0, due_date__lt=today
+    )
+    if period_ids is not None:
+        periods = periods.filter(pk__in=period_ids)
+    debts = period_debts(periods)
+    if not debts:
+        raise ValidationError(_("The employer owes no period past due to include."))
+    total = sum((debt.total for debt in debts), ZERO)
+    down_payment = to_cents(down_payment)
+    errors = []
+    minimum = to_cents(total * policy.min_down_payment_pct / 100)
+    if down_payment < minimum:
+        errors.append(
+            _("The down payment must be at least %(min)s (%(pct)s%% of %(total)s).")
+            % {
+                "min": format_money(minimum),
+                "pct": policy.min_down_payment_pct,
+                "total": format_money(total),
+            }
+        )
+    if down_payment > total:
+        errors.append(_("The down payment cannot exceed the debt."))
+    maximum = policy.max_installments(total)
+    if installments < 1 or installments > maximum:
+        errors.append(
+            _("For a debt of %(total)s the policy allows 1 to %(max)s installments.")
+            % {"total": format_money(total), "max": maximum}
+        )
+    if first_due_date <= today:
+        errors.append(_("The first installment must fall due after today."))
+    if errors:
+        raise ValidationError(errors)
+    schedule = build_schedule(
+        total=total,
+        down_payment=down_payment,
+        installments=installments,
+        first_due_date=first_due_date,
+        frequency=frequency,
+        down_payment_date=today,
+    )
+    return AgreementPlan(
+        case, policy, debts, total, down_payment, installments, first_due_date, frequency, schedule
+    )
+
+
+def _event(agreement, kind, actor, before="", after="", reason=""):
+    return AgreementEvent.objects.create(
+        agreement=agreement, kind=kind, actor=actor, before=before, after=after, reason=reason
+    )
+
+
+def _write_plan(agreement: PaymentAgreement, plan: AgreementPlan) -> None:
+    agreement.periods.all().delete()
+    agreement.installments.all().delete()
+    AgreementPeriod.objects.bulk_create(
+        AgreementPeriod(
+            agreement=agreement,
+            period=debt.period,
+            contributions=debt.contributions,
+            fines=debt.fines,
+            surcharges=debt.surcharges,
+        )
+        for debt in plan.debts
+    )
+    Installment.objects.bulk_create(
+        Installment(
+            agreement=agreement, number=item.number, due_date=item.due_date, amount=item.amount
+        )
+        for item in plan.schedule
+    )
+
+
+@transaction.atomic
+def agreement_create(*, case: RecoveryCase, actor: User, **terms) -> PaymentAgreement:
+    """Draft an agreement for a case with the schedule its terms give."""
+    case = (
+        RecoveryCase.objects.select_for_update(of=("self",))
+        .select_related("employer")
+        .get(pk=case.pk)
+    )
+    if case.status not in {CaseStatus.OPEN, CaseStatus.IN_CONTACT, CaseStatus.PROMISE}:
+        raise ValidationError(
+            _("An agreement cannot be drafted for a case that is “%(status)s”.")
+            % {"status": CaseStatus(case.status).label}
+        )
+    if PaymentAgreement.objects.filter(case=case, status__in=OPEN_AGREEMENT_STATUSES).exists():
+        raise ValidationError(_("The case already has an agreement in progress."))
+    plan = agreement_plan(case=case, **terms)
+    agreement = PaymentAgreement.objects.create(
+        case=case,
+        employer=case.employer,
+        branch=case.branch,
+        policy=plan.policy,
+        total_amount=plan.total,
+        down_payment=plan.down_payment,
+        installments_count=plan.installments,
+        frequency=plan.frequency,
+        first_due_date=plan.first_due_date,
+        created_by=actor,
+    )
+    _write_plan(agreement, plan)
+    _event(agreement, "created", actor, "", AgreementStatus.DRAFT.label, format_money(plan.total))
+    return agreement
+
+
+def _locked(agreement: PaymentAgreement) -> PaymentAgreement:
+    return (
+        PaymentAgreement.objects.select_for_update(of=("self",))
+        .select_related("policy", "case", "employer")
+        .get(pk=agreement.pk)
+    )
+
+
+@transaction.atomic
+def agreement_update_draft(
+    *, agreement: PaymentAgreement, actor: User, **terms
+) -> PaymentAgreement:
+    """A draft can be changed (its schedule is rebuilt); a signed agreement cannot."""
+    agreement = _locked(agreement)
+    if agreement.status != AgreementStatus.DRAFT:
+        raise ValidationError(_("Only a draft can be changed; a signed agreement cannot."))
+    plan = agreement_plan(case=agreement.case, **terms)
+    before = f"{format_money(agreement.down_payment)} + {agreement.installments_count}"
+    agreement.policy = plan.policy
+    agreement.total_amount = plan.total
+    agreement.down_payment = plan.down_payment
+    agreement.installments_count = plan.installments
+    agreement.frequency = plan.frequency
+    agreement.first_due_date = plan.first_due_date
+    agreement.approved_by, agreement.approved_at = None, None  # new terms, new approval
+    agreement.save()
+    _write_plan(agreement, plan)
+    _event(
+        agreement,
+        "changed",
+        actor,
+        before,
+        f"{format_money(plan.down_payment)} + {plan.installments}",
+    )
+    return agreement
+
+
+def _transition(agreement: PaymentAgreement, to_status: str, actor, reason: str = "") -> None:
+    if to_status not in ALLOWED_TRANSITIONS[agreement.status]:
+        raise ValidationError(
+            _("An agreement that is “%(current)s” cannot become “%(target)s”.")
+            % {
+                "current": AgreementStatus(agreement.status).label,
+                "target": AgreementStatus(to_status).label,
+            }
+        )
+    before = agreement.status
+    agreement.status = to_status
+    agreement.save()
+    _event(
+        agreement,
+        "status",
+        actor,
+        AgreementStatus(before).label,
+        AgreementStatus(to_status).label,
+        reason,
+    )
+
+
+def can_approve(user: User, agreement: PaymentAgreement) -> bool:
+    if user.pk == agreement.created_by_id:
+        return False  # nobody approves their own agreement
+    if user.role == Role.DEPARTMENT_HEAD:
+        return True
+    return (
+        agreement.policy.approver == Approver.BRANCH_HEAD
+        and user.role == Role.BRANCH_HEAD
+        and user.branch_id == agreement.branch_id
+    )
+
+
+@transaction.atomic
+def agreement_approve(*, agreement: PaymentAgreement, actor: User) -> PaymentAgreement:
+    agreement = _locked(agreement)
+    if agreement.status != AgreementStatus.DRAFT:
+        raise ValidationError(_("Only a draft is approved."))
+    if not can_approve(actor, agreement):
+        raise ValidationError(
+            _(
+                "You cannot approve this agreement: it needs the %(approver)s, "
+                "and nobody approves their own."
+            )
+            % {"approver": Approver(agreement.policy.approver).label}
+        )
+    agreement.approved_by, agreement.approved_at = actor, timezone.now()
+    agreement.save(update_fields=["approved_by", "approved_at"])
+    _event(agreement, "approved", actor, "", actor.get_full_name())
+    return agreement
+
+
+@transaction.atomic
+def agreement_sign(
+    *, agreement: PaymentAgreement, actor: User, signed_on: datetime.date
+) -> PaymentAgreement:
+    from recovery.services import case_transition
+
+    agreement = _locked(agreement)
+    if agreement.needs_approval:
+        raise ValidationError(
+            _("Agreements over %(amount)s need the approval of the %(approver)s before signing.")
+            % {
+                "amount": format_money(agreement.policy.approval_threshold),
+                "approver": Approver(agreement.policy.approver).label,
+            }
+        )
+    if signed_on > timezone.localdate():
+        raise ValidationError(_("The signing date cannot be in the future."))
+    agreement.signed_on = signed_on
+    _transition(agreement, AgreementStatus.SIGNED, actor)
+    case = agreement.case
+    if case.status == CaseStatus.OPEN:
+        case = case_transition(case=case, to_status=CaseStatus.IN_CONTACT, actor=actor)
+    if case.status != CaseStatus.AGREEMENT:
+        case_transition(
+            case=case,
+            to_status=CaseStatus.AGREEMENT,
+            actor=actor,
+            reason=_("Agreement %(number)s signed") % {"number": agreement.pk},
+        )
+    return agreement
+
+
+@transaction.atomic
+def agreement_legalize(
+    *,
+    agreement: PaymentAgreement,
+    actor: User,
+    legalized_on: datetime.date,
+    notary: str,
+    protocol: str,
+    document: UploadedFile | None = None,
+) -> PaymentAgreement:
+    """The agreement signed before a notary: only then can it come into force."""
+    agreement = _locked(agreement)
+    if not notary.strip() or not protocol.strip():
+        raise ValidationError(_("Give the notary and the protocol data."))
+    if agreement.signed_on and legalized_on < agreement.signed_on:
+        raise ValidationError(_("An agreement is legalized on or after the day it is signed."))
+    if legalized_on > timezone.localdate():
+        raise ValidationError(_("The legalization date cannot be in the future."))
+    if document is not None:
+        from recovery.services import _check_attachment
+
+        _check_attachment(document)
+        agreement.legal_document = document
+    agreement.legalized_on, agreement.notary, agreement.protocol = legalized_on, notary, protocol
+    _transition(agreement, AgreementStatus.LEGALIZED, actor, f"{notary} · {protocol}")
+    return agreement
+
+
+@transaction.atomic
+def agreement_activate(*, agreement: PaymentAgreement, actor: User) -> PaymentAgreement:
+    agreement = _locked(agreement)
+    down = agreement.installments.filter(number=0).first()
+    if down and down.status != InstallmentStatus.PAID:
+        raise ValidationError(_("The agreement comes into force once the down payment is paid."))
+    agreement.activated_on = timezone.localdate()
+    _transition(agreement, AgreementStatus.ACTIVE, actor)
+    return agreement
+
+
+@transaction.atomic
+def agreement_cancel(*, agreement: PaymentAgreement, actor: User, reason: str) -> PaymentAgreement:
+    from recovery.services import case_transition
+
+    agreement = _locked(agreement)
+    if not reason.strip():
+        raise ValidationError(_("Say why the agreement is cancelled."))
+    if agreement.payments.filter(reversed_at__isnull=True).exists():
+        raise ValidationError(_("Reverse its payments before cancelling an agreement."))
+    agreement.cancel_reason = reason
+    _transition(agreement, AgreementStatus.CANCELLED, actor, reason)
+    if agreement.case.status == CaseStatus.AGREEMENT:
+        case_transition(
+            case=agreement.case, to_status=CaseStatus.IN_CONTACT, actor=actor, reason=reason
+        )
+    return agreement
+
+
+# --- payments -------------------------------------------------------------------
+
+
+def _installment_status(installment: Installment) -> str:
+    if installment.paid_amount >= installment.amount:
+        return InstallmentStatus.PAID
+    if installment.overdue_since:
+        return InstallmentStatus.OVERDUE
+    if installment.paid_amount > 0:
+        return InstallmentStatus.PARTLY_PAID
+    return InstallmentStatus.PENDING
+
+
+def _concept_sequence(agreement: PaymentAgreement) -> list[tuple[AgreementPeriod, str, Decimal]]:
+    """The debt as an ordered list of (period, concept, amount): the order payments settle it."""
+    periods = list(agreement.periods.select_related("period").order_by("period__period"))
+    concepts = [Concept.CONTRIBUTIONS, Concept.FINES, Concept.SURCHARGES]
+    if agreement.policy.allocation_order == AllocationOrder.CONCEPT_FIRST:
+        pairs = [(p, c) for c in concepts for p in periods]
+    else:
+        pairs = [(p, c) for p in periods for c in concepts]
+    return [(p, c, getattr(p, c)) for p, c in pairs if getattr(p, c) > 0]
+
+
+def _take(sequence, already: Decimal, amount: Decimal):
+    """Walk the sequence past what is already settled and settle `amount` more."""
+    taken = []
+    for item, *rest in sequence:
+        size = rest[-1]
+        if already >= size:
+            already -= size
+            continue
+        room = size - already
+        already = ZERO
+        part = min(room, amount)
+        if part > 0:
+            taken.append((item, *rest[:-1], part))
+            amount -= part
+        if amount <= 0:
+            break
+    return taken, amount
+
+
+def allocation_preview(*, agreement: PaymentAgreement, amount: Decimal):
+    """Where a payment of `amount` would go: installments and parts of the debt."""
+    amount = to_cents(amount)
+    installments = [
+        (i, i.balance) for i in agreement.installments.order_by("number") if i.balance > 0
+    ]
+    to_installments, leftover = _take([(i, b) for i, b in installments], ZERO, amount)
+    already = (
+        ConceptAllocation.objects.filter(payment__agreement=agreement).aggregate(
+            total=Sum("amount")
+        )["total"]
+        or ZERO
+    )
+    to_concepts, _rest = _take(_concept_sequence(agreement), already, amount - leftover)
+    return to_installments, to_concepts, leftover
+
+
+@transaction.atomic
+def payment_record(
+    *,
+    agreement: PaymentAgreement,
+    actor: User | None,
+    receipt_number: str,
+    paid_on: datetime.date,
+    amount: Decimal,
+) -> Payment:
+    """Apply a payment to the oldest unpaid installment first; partial allowed."""
+    agreement = _locked(agreement)
+    amount = to_cents(amount)
+    receipt_number = receipt_number.strip()
+    if agreement.status not in PAYABLE_STATUSES:
+        raise ValidationError(
+            _("No payment can be recorded on an agreement that is “%(status)s”.")
+            % {"status": AgreementStatus(agreement.status).label}
+        )
+    if amount <= 0:
+        raise ValidationError(_("The amount must be greater than zero."))
+    if not receipt_number:
+        raise ValidationError(_("The receipt number is required."))
+    if paid_on > timezone.localdate():
+        raise ValidationError(_("A payment cannot be dated in the future."))
+    if Payment.objects.filter(receipt_number=receipt_number).exists():
+        raise ValidationError(
+            _("Receipt %(receipt)s is already recorded.") % {"receipt": receipt_number},
+            code="duplicate_receipt",
+        )
+    # Installments locked after the agreement, always by number.
+    installments = list(
+        Installment.objects.select_for_update().filter(agreement=agreement).order_by("number")
+    )
+    to_installments, leftover = _take(
+        [(i, i.balance) for i in installments if i.balance > 0], ZERO, amount
+    )
+    payment = Payment.objects.create(
+        agreement=agreement,
+        receipt_number=receipt_number,
+        paid_on=paid_on,
+        amount=amount,
+        recorded_by=actor,
+        unallocated=leftover,
+    )
+    for installment, part in to_installments:
+        InstallmentAllocation.objects.create(payment=payment, installment=installment, amount=part)
+        installment.paid_amount += part
+        installment.status = _installment_status(installment)
+        installment.save(update_fields=["paid_amount", "status"])
+    already = (
+        ConceptAllocation.objects.filter(payment__agreement=agreement).aggregate(
+            total=Sum("amount")
+        )["total"]
+        or ZERO
+    )
+    to_concepts, _rest = _take(_concept_sequence(agreement), already, amount - leftover)
+    ConceptAllocation.objects.bulk_create(
+        ConceptAllocation(payment=payment, agreement_period=period, concept=concept, amount=part)
+        for period, concept, part in to_concepts
+    )
+    _event(agreement, "payment", actor, "", format_money(amount), receipt_number)
+    return payment
+
+
+@transaction.atomic
+def payment_reverse(*, payment: Payment, actor: User, reason: str) -> Payment:
+    """Undo a payment's allocations; the others are reapplied in their order."""
+    agreement = _locked(payment.agreement)
+    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    if payment.reversed_at:
+        raise ValidationError(_("This payment was already reversed."))
+    if not reason.strip():
+        raise ValidationError(_("Say why the payment is reversed."))
+    installments = {
+        i.pk: i
+        for i in Installment.objects.select_for_update()
+        .filter(agreement=agreement)
+        .order_by("number")
+    }
+    for allocation in payment.allocations.all():
+        installment = installments[allocation.installment_id]
+        installment.paid_amount -= allocation.amount
+        installment.status = _installment_status(installment)
+        installment.save(update_fields=["paid_amount", "status"])
+    payment.allocations.all().delete()
+    payment.reversed_at, payment.reversed_by, payment.reversal_reason = (
+        timezone.now(),
+        actor,
+        reason,
+    )
+    payment.save(update_fields=["reversed_at", "reversed_by", "reversal_reason"])
+    # The concept allocations are a running total: rebuild them from the live payments.
+    ConceptAllocation.objects.filter(payment__agreement=agreement).delete()
+    sequence = _concept_sequence(agreement)
+    already = ZERO
+    for live in agreement.payments.filter(reversed_at__isnull=True).order_by("paid_on", "pk"):
+        allocated = live.amount - live.unallocated
+        parts, _rest = _take(sequence, already, allocated)
+        ConceptAllocation.objects.bulk_create(
+            ConceptAllocation(payment=live, agreement_period=p, concept=c, amount=a)
+            for p, c, a in parts
+        )
+        already += allocated
+    _event(agreement, "reversal", actor, format_money(payment.amount), "", reason)
+    return payment
