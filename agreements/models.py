@@ -3,7 +3,8 @@ import datetime
 import pghistory
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, F, Min, Q, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from employers.models import MONEY, ZERO
@@ -142,6 +143,15 @@ class AgreementQuerySet(models.QuerySet):
         if user.is_authenticated and user.role == Role.LEGAL:
             return self.filter(status=AgreementStatus.REFERRED)
         return scope_to_branch(self, user, branch_field="branch")
+
+    def with_progress(self) -> "AgreementQuerySet":
+        """Annotate what was paid, the next due date and the overdue installments."""
+        unpaid = Q(installments__paid_amount__lt=F("installments__amount"))
+        return self.annotate(
+            paid=Coalesce(Sum("installments__paid_amount"), Value(ZERO)),
+            next_due=Min("installments__due_date", filter=unpaid),
+            overdue=Count("installments", filter=Q(installments__status="overdue")),
+        )
 
 
 @pghistory.track()

@@ -36,14 +36,10 @@ def split_in_cents(amount: Decimal, parts: int) -> list[Decimal]:
 def nominal_due_date(first: datetime.date, index: int, frequency: str) -> datetime.date:
     if frequency == "biweekly":
         return first + datetime.timedelta(days=14 * index)
-    # Monthly on the same day as the first; a short month takes its last day.
+    # Monthly on the same day as the first; a shorter month takes its last day.
     month = add_months(first.replace(day=1), index)
-    for day in range(first.day, 27, -1):
-        try:
-            return month.replace(day=day)
-        except ValueError:
-            continue
-    return month.replace(day=28)
+    last_day = (add_months(month, 1) - datetime.timedelta(days=1)).day
+    return month.replace(day=min(first.day, last_day))
 
 
 def build_schedule(

@@ -525,6 +525,44 @@ def payment_record(
     return payment
 
 
+def _reapply_payments(agreement: PaymentAgreement) -> None:
+    """Rebuild every allocation from the live payments, oldest first.
+
+    A reversal in the middle would otherwise leave an older installment unpaid while a
+    newer one keeps money: the rule is always the oldest unpaid installment first.
+    """
+    installments = list(
+        Installment.objects.select_for_update().filter(agreement=agreement).order_by("number")
+    )
+    InstallmentAllocation.objects.filter(installment__agreement=agreement).delete()
+    ConceptAllocation.objects.filter(payment__agreement=agreement).delete()
+    for installment in installments:
+        installment.paid_amount = ZERO
+    sequence = _concept_sequence(agreement)
+    settled = ZERO
+    for live in agreement.payments.filter(reversed_at__isnull=True).order_by("paid_on", "pk"):
+        parts, leftover = _take(
+            [(i, i.amount - i.paid_amount) for i in installments if i.paid_amount < i.amount],
+            ZERO,
+            live.amount,
+        )
+        for installment, part in parts:
+            InstallmentAllocation.objects.create(payment=live, installment=installment, amount=part)
+            installment.paid_amount += part
+        if live.unallocated != leftover:
+            live.unallocated = leftover
+            live.save(update_fields=["unallocated"])
+        concept_parts, _rest = _take(sequence, settled, live.amount - leftover)
+        ConceptAllocation.objects.bulk_create(
+            ConceptAllocation(payment=live, agreement_period=p, concept=c, amount=a)
+            for p, c, a in concept_parts
+        )
+        settled += live.amount - leftover
+    for installment in installments:
+        installment.status = _installment_status(installment)
+    Installment.objects.bulk_update(installments, ["paid_amount", "status"])
+
+
 @transaction.atomic
 def payment_reverse(*, payment: Payment, actor: User, reason: str) -> Payment:
     """Undo a payment's allocations; the others are reapplied in their order."""
@@ -534,35 +572,12 @@ def payment_reverse(*, payment: Payment, actor: User, reason: str) -> Payment:
         raise ValidationError(_("This payment was already reversed."))
     if not reason.strip():
         raise ValidationError(_("Say why the payment is reversed."))
-    installments = {
-        i.pk: i
-        for i in Installment.objects.select_for_update()
-        .filter(agreement=agreement)
-        .order_by("number")
-    }
-    for allocation in payment.allocations.all():
-        installment = installments[allocation.installment_id]
-        installment.paid_amount -= allocation.amount
-        installment.status = _installment_status(installment)
-        installment.save(update_fields=["paid_amount", "status"])
-    payment.allocations.all().delete()
     payment.reversed_at, payment.reversed_by, payment.reversal_reason = (
         timezone.now(),
         actor,
         reason,
     )
     payment.save(update_fields=["reversed_at", "reversed_by", "reversal_reason"])
-    # The concept allocations are a running total: rebuild them from the live payments.
-    ConceptAllocation.objects.filter(payment__agreement=agreement).delete()
-    sequence = _concept_sequence(agreement)
-    already = ZERO
-    for live in agreement.payments.filter(reversed_at__isnull=True).order_by("paid_on", "pk"):
-        allocated = live.amount - live.unallocated
-        parts, _rest = _take(sequence, already, allocated)
-        ConceptAllocation.objects.bulk_create(
-            ConceptAllocation(payment=live, agreement_period=p, concept=c, amount=a)
-            for p, c, a in parts
-        )
-        already += allocated
+    _reapply_payments(agreement)
     _event(agreement, "reversal", actor, format_money(payment.amount), "", reason)
     return payment

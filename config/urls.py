@@ -8,6 +8,8 @@ urlpatterns = [
     path("cuenta/", include("people.urls")),
     path("patronos/", include("employers.urls")),
     path("casos/", include("recovery.urls")),
+    path("convenios/", include("agreements.urls")),
+    path("juridico/", include("recovery.legal_urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -161,7 +161,7 @@ def _map_header(raw: list[str]) -> list[str]:
     return [name if name in COLUMNS else f"extra_{i}" for i, name in enumerate(names)]
 
 
-def _detect_encoding(path: Path) -> str:
+def detect_encoding(path: Path) -> str:
     with path.open("rb") as fh:
         if fh.read(3) == codecs.BOM_UTF8:
             return "utf-8-sig"
@@ -182,10 +182,10 @@ def sniff_format(path: Path) -> _FileFormat:
     if magic == b"PK\x03\x04":
         if not zipfile.is_zipfile(path):
             raise ImportFileError(_("The file looks like an XLSX workbook but is damaged."))
-        return _FileFormat(kind="xlsx", header=_map_header(next(_xlsx_rows(path), [])))
+        return _FileFormat(kind="xlsx", header=_map_header(next(xlsx_rows(path), [])))
     if b"\x00" in magic:
         raise ImportFileError(_("The file is not a CSV or XLSX file."))
-    encoding = _detect_encoding(path)
+    encoding = detect_encoding(path)
     with path.open(encoding=encoding, newline="") as fh:
         first_line = fh.readline()
     if not first_line.strip():
@@ -197,7 +197,7 @@ def sniff_format(path: Path) -> _FileFormat:
     )
 
 
-def _xlsx_rows(path: Path) -> Iterator[list]:
+def xlsx_rows(path: Path) -> Iterator[list]:
     import openpyxl
 
     try:
@@ -213,7 +213,7 @@ def _xlsx_rows(path: Path) -> Iterator[list]:
         workbook.close()
 
 
-def _xlsx_text(value) -> str | None:
+def xlsx_text(value) -> str | None:
     if value is None:
         return None
     if isinstance(value, datetime.datetime):
@@ -244,7 +244,7 @@ def _parse_period(raw: str) -> datetime.date:
     return datetime.date(year, month, 1)
 
 
-def _parse_date(raw: str) -> datetime.date:
+def parse_date(raw: str) -> datetime.date:
     text = raw.strip()
     if match := _DATE_DMY.match(text):
         day, month, year = int(match[1]), int(match[2]), int(match[3])
@@ -283,7 +283,7 @@ def _lookup_values(column: str, values: list[str], branches: dict[str, int]) -> 
             elif column == "periodo":
                 value = _parse_period(text).isoformat()
             else:
-                value = _parse_date(text).isoformat()
+                value = parse_date(text).isoformat()
         except ValidationError as exc:
             yield raw, None, " ".join(exc.messages)
         else:
@@ -352,11 +352,11 @@ def _copy_csv(cursor, path: Path, fmt: _FileFormat) -> None:
 def _copy_xlsx(cursor, path: Path, fmt: _FileFormat) -> None:
     columns = ", ".join(["line", *fmt.header])
     with cursor.copy(f"COPY arrears_staging ({columns}) FROM STDIN") as copy:
-        rows = _xlsx_rows(path)
+        rows = xlsx_rows(path)
         next(rows, None)  # header
         width = len(fmt.header)
         for number, row in enumerate(rows, start=2):
-            values = [_xlsx_text(value) for value in list(row)[:width]]
+            values = [xlsx_text(value) for value in list(row)[:width]]
             values += [None] * (width - len(values))
             if any(value not in (None, "") for value in values):
                 copy.write_row([number, *values])

@@ -11,6 +11,10 @@ def navigation(request) -> dict:
     if user.has_perm("recovery.view_recoverycase"):
         items.append((_("Work queue"), reverse("recovery:queue")))
         items.append((_("Cases"), reverse("recovery:case_list")))
+    if user.has_perm("agreements.view_paymentagreement"):
+        items.append((_("Agreements"), reverse("agreements:agreement_list")))
+    if user.has_perm("recovery.view_legalreferral"):
+        items.append((_("Legal Unit"), reverse("legal:referral_list")))
     if user.has_perm("employers.view_employer"):
         items.append((_("Employers"), reverse("employers:employer_list")))
     if user.has_perm("employers.view_arrearsimport"):

@@ -293,6 +293,7 @@ class CaseEventKind(models.TextChoices):
     LEVEL_SKIP = "level_skip", _("Level action skipped")
     PROMISE = "promise", _("Promise evaluated")
     DOCUMENT = "document", _("Document")
+    LEGAL = "legal", _("Legal Unit")
 
 
 class CaseEvent(models.Model):

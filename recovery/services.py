@@ -417,3 +417,76 @@ def case_document_mark_missing(
     document.save()
     _event(case, CaseEventKind.DOCUMENT, actor, requirement.name, _("missing"), note)
     return document
+
+
+# --- the Legal Unit ----------------------------------------------------------------
+
+
+def _locked_referral(referral):
+    from recovery.models import LegalReferral
+
+    return LegalReferral.objects.select_for_update().select_related("case").get(pk=referral.pk)
+
+
+@transaction.atomic
+def referral_accept(*, referral, actor: User):
+    from recovery.models import ReferralStatus
+
+    referral = _locked_referral(referral)
+    if referral.status != ReferralStatus.PENDING:
+        raise ValidationError(_("Only a referral pending acceptance can be accepted."))
+    referral.status = ReferralStatus.ACCEPTED
+    referral.accepted_on, referral.accepted_by = timezone.localdate(), actor
+    referral.judicial_stage = referral.judicial_stage or "preparation"
+    referral.save()
+    _event(referral.case, CaseEventKind.LEGAL, actor, "", _("Accepted by the Legal Unit"))
+    return referral
+
+
+@transaction.atomic
+def referral_return(*, referral, actor: User, reason: str):
+    """The Legal Unit gives the case back to the department, saying why."""
+    from recovery.models import ReferralStatus
+
+    referral = _locked_referral(referral)
+    if referral.status not in {ReferralStatus.PENDING, ReferralStatus.ACCEPTED}:
+        raise ValidationError(_("This referral is no longer open."))
+    if not reason.strip():
+        raise ValidationError(_("Say why the case is returned."))
+    referral.status, referral.returned_reason = ReferralStatus.RETURNED, reason
+    referral.save()
+    if referral.case.status == CaseStatus.REFERRED:
+        case_transition(
+            case=referral.case, to_status=CaseStatus.IN_CONTACT, actor=actor, reason=reason
+        )
+    return referral
+
+
+@transaction.atomic
+def referral_update(
+    *, referral, actor: User, judicial_stage: str, amount_recovered: Decimal, notes: str
+):
+    """Record the judicial stage and what has been recovered."""
+    from recovery.models import JudicialStage, ReferralStatus
+
+    referral = _locked_referral(referral)
+    if referral.status != ReferralStatus.ACCEPTED:
+        raise ValidationError(_("Accept the referral before recording its progress."))
+    if judicial_stage not in JudicialStage.values:
+        raise ValidationError(_("Choose the judicial stage."))
+    if amount_recovered < 0 or amount_recovered > referral.debt:
+        raise ValidationError(_("The amount recovered must be between zero and the debt referred."))
+    before = f"{referral.get_judicial_stage_display()} · ${referral.amount_recovered}"
+    referral.judicial_stage, referral.amount_recovered = judicial_stage, amount_recovered
+    if notes:
+        referral.notes = notes
+    referral.save()
+    _event(
+        referral.case,
+        CaseEventKind.LEGAL,
+        actor,
+        before,
+        f"{referral.get_judicial_stage_display()} · ${amount_recovered}",
+        notes,
+    )
+    return referral

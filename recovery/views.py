@@ -189,6 +189,7 @@ def case_detail(request, pk: int):
             "documents": document_checklist(case),
             "document_form": DocumentForm(),
             "on_hold": case.is_on_hold(today),
+            "agreements": list(case.agreements.order_by("-created_at")),
         }
     )
     if request.user.has_perm("recovery.assign_case"):

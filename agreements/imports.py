@@ -1,0 +1,145 @@
+"""Payments import: `manage.py import_payments FILE`, the same rules as the arrears import.
+
+All or nothing: every bad row is reported with its line, column, value and reason,
+and nothing is written. Idempotent by receipt number: a receipt already recorded with
+the same agreement, date and amount is skipped; with other data it is an error.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from agreements.models import Payment, PaymentAgreement
+from agreements.services import payment_record
+from employers.imports import (
+    ImportFileError,
+    RowError,
+    detect_encoding,
+    parse_date,
+    xlsx_rows,
+    xlsx_text,
+)
+
+COLUMNS = ["numero_recibo", "convenio", "fecha_pago", "monto"]
+
+
+@dataclass
+class PaymentImportResult:
+    rows: int = 0
+    created: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class _Rejected(Exception):
+    pass
+
+
+def _rows(path: Path):
+    with path.open("rb") as fh:
+        is_xlsx = fh.read(4) == b"PK\x03\x04"
+    if is_xlsx:
+        rows = ([xlsx_text(v) or "" for v in row] for row in xlsx_rows(path))
+    else:
+        encoding = detect_encoding(path)
+        with path.open(encoding=encoding, newline="") as fh:
+            first = fh.readline()
+        delimiter = ";" if first.count(";") > first.count(",") else ","
+        fh = path.open(encoding=encoding, newline="")
+        rows = csv.reader(fh, delimiter=delimiter)
+    header = [h.strip().strip("\ufeff").lower() for h in next(rows, [])]
+    missing = [c for c in COLUMNS if c not in header]
+    if missing:
+        raise ImportFileError(
+            _("The header lacks the columns: %(missing)s. Expected: %(expected)s.")
+            % {"missing": ", ".join(missing), "expected": ", ".join(COLUMNS)}
+        )
+    index = {c: header.index(c) for c in COLUMNS}
+    for line, row in enumerate(rows, start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        yield line, {c: (row[i].strip() if i < len(row) else "") for c, i in index.items()}
+
+
+def import_payments(*, path: Path, actor=None, dry_run: bool = False) -> PaymentImportResult:
+    result = PaymentImportResult()
+    try:
+        with transaction.atomic():
+            for line, row in _rows(path):
+                result.rows += 1
+                error = _import_row(line, row, actor, result)
+                if error:
+                    result.errors.append(error)
+            if result.errors or dry_run:
+                raise _Rejected
+    except _Rejected:
+        pass
+    return result
+
+
+def _import_row(line: int, row: dict, actor, result: PaymentImportResult) -> RowError | None:
+    receipt = row["numero_recibo"]
+    if not receipt:
+        return RowError(line, "numero_recibo", receipt, _("Required."))
+    if not row["convenio"].isdigit():
+        return RowError(
+            line, "convenio", row["convenio"], _("The agreement number has only digits.")
+        )
+    agreement = PaymentAgreement.objects.filter(pk=int(row["convenio"])).first()
+    if agreement is None:
+        return RowError(line, "convenio", row["convenio"], _("No agreement has this number."))
+    try:
+        paid_on = parse_date(row["fecha_pago"])
+    except ValidationError as exc:
+        return RowError(line, "fecha_pago", row["fecha_pago"], " ".join(exc.messages))
+    try:
+        amount = Decimal(row["monto"])
+        if amount != amount.quantize(Decimal("0.01")) or amount <= 0:
+            raise InvalidOperation
+    except InvalidOperation:
+        return RowError(
+            line,
+            "monto",
+            row["monto"],
+            _("Not a valid amount: digits with a dot for decimals, e.g. 1234.56."),
+        )
+    existing = Payment.objects.filter(receipt_number=receipt).first()
+    if existing is not None:
+        same = (existing.agreement_id, existing.paid_on, existing.amount) == (
+            agreement.pk,
+            paid_on,
+            amount,
+        )
+        if same:
+            result.unchanged += 1
+            return None
+        return RowError(
+            line,
+            "numero_recibo",
+            receipt,
+            _("This receipt is already recorded with another agreement, date or amount."),
+        )
+    try:
+        with transaction.atomic():
+            payment_record(
+                agreement=agreement,
+                actor=actor,
+                receipt_number=receipt,
+                paid_on=paid_on,
+                amount=amount,
+            )
+    except ValidationError as exc:
+        return RowError(line, "", receipt, " ".join(exc.messages))
+    result.created += 1
+    return None

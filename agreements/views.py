@@ -1,0 +1,310 @@
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from agreements import services
+from agreements.filters import AgreementFilter
+from agreements.forms import AgreementTermsForm, LegalizeForm, PaymentForm, ReasonForm, SignForm
+from agreements.models import AgreementStatus, Payment, PaymentAgreement
+from agreements.pdf import render_agreement_pdf, render_status_letter_pdf
+from agreements.tables import AgreementTable
+from employers.models import ContributionPeriod
+from recovery.models import RecoveryCase
+
+
+def _visible(request, pk: int) -> PaymentAgreement:
+    queryset = PaymentAgreement.objects.visible_to(request.user).select_related(
+        "employer", "case", "case__agent", "branch", "policy", "created_by", "approved_by"
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+class AgreementListView(LoginRequiredMixin, PermissionRequiredMixin, SingleTableMixin, FilterView):
+    permission_required = "agreements.view_paymentagreement"
+    table_class = AgreementTable
+    filterset_class = AgreementFilter
+    template_name = "agreements/agreement_list.html"
+    table_pagination = {"per_page": 25}
+
+    def get_queryset(self):
+        return (
+            PaymentAgreement.objects.visible_to(self.request.user)
+            .with_progress()
+            .select_related("employer", "branch", "case__agent")
+        )
+
+    def get_filterset_kwargs(self, filterset_class):
+        return {**super().get_filterset_kwargs(filterset_class), "user": self.request.user}
+
+
+agreement_list = AgreementListView.as_view()
+
+
+def _debts(case):
+    today = timezone.localdate()
+    periods = ContributionPeriod.objects.filter(
+        employer=case.employer, balance__gt=0, due_date__lt=today
+    )
+    return services.period_debts(periods)
+
+
+@login_required
+@permission_required("agreements.add_paymentagreement", raise_exception=True)
+def agreement_create(request, case_pk: int):
+    """Draft an agreement: the schedule is shown before anything is saved."""
+    case = get_object_or_404(
+        RecoveryCase.objects.visible_to(request.user).select_related("employer"), pk=case_pk
+    )
+    return _terms_page(request, case=case, agreement=None)
+
+
+@login_required
+@permission_required("agreements.change_paymentagreement", raise_exception=True)
+def agreement_edit(request, pk: int):
+    agreement = _visible(request, pk)
+    if agreement.status != AgreementStatus.DRAFT:
+        messages.error(request, _("Only a draft can be changed; a signed agreement cannot."))
+        return redirect("agreements:agreement_detail", pk=agreement.pk)
+    return _terms_page(request, case=agreement.case, agreement=agreement)
+
+
+def _terms_page(request, *, case, agreement):
+    debts = _debts(case)
+    initial = None
+    if agreement is not None:
+        initial = {
+            "periods": [str(p.period_id) for p in agreement.periods.all()],
+            "down_payment": agreement.down_payment,
+            "installments": agreement.installments_count,
+            "frequency": agreement.frequency,
+            "first_due_date": agreement.first_due_date,
+        }
+    form = AgreementTermsForm(request.POST or None, debts=debts, initial=initial)
+    plan = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            if request.POST.get("save"):
+                if agreement is None:
+                    agreement = services.agreement_create(
+                        case=case, actor=request.user, **form.terms()
+                    )
+                else:
+                    services.agreement_update_draft(
+                        agreement=agreement, actor=request.user, **form.terms()
+                    )
+                messages.success(request, _("Draft saved."))
+                return redirect("agreements:agreement_detail", pk=agreement.pk)
+            plan = services.agreement_plan(case=case, **form.terms())
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+    return render(
+        request,
+        "agreements/agreement_form.html",
+        {"case": case, "agreement": agreement, "form": form, "plan": plan, "debts": debts},
+    )
+
+
+@login_required
+@permission_required("agreements.view_paymentagreement", raise_exception=True)
+def agreement_detail(request, pk: int):
+    agreement = _visible(request, pk)
+    preview = None
+    amount = request.GET.get("preview")
+    if amount:
+        try:
+            preview = services.allocation_preview(agreement=agreement, amount=Decimal(amount))
+        except (InvalidOperation, ValueError):
+            messages.error(request, _("Write the amount with a dot for decimals."))
+    return render(
+        request,
+        "agreements/agreement_detail.html",
+        {
+            "agreement": agreement,
+            "installments": agreement.installments.order_by("number").prefetch_related(
+                "allocations__payment"
+            ),
+            "periods": agreement.periods.select_related("period"),
+            "payments": agreement.payments.select_related("recorded_by"),
+            "timeline": agreement.timeline.select_related("actor")[:100],
+            "transitions": agreement.allowed_transitions,
+            "can_approve": agreement.needs_approval
+            and services.can_approve(request.user, agreement),
+            "sign_form": SignForm(initial={"signed_on": timezone.localdate()}),
+            "legalize_form": LegalizeForm(initial={"legalized_on": timezone.localdate()}),
+            "payment_form": PaymentForm(initial={"paid_on": timezone.localdate()}),
+            "reason_form": ReasonForm(),
+            "preview": preview,
+            "preview_amount": amount,
+        },
+    )
+
+
+def _act(request, pk, action, success, form_class=None, files=False):
+    agreement = _visible(request, pk)
+    data = {}
+    if form_class is not None:
+        form = form_class(request.POST, request.FILES if files else None)
+        if not form.is_valid():
+            errors = [" ".join(e) for e in form.errors.values()]
+            messages.error(request, " ".join(errors))
+            return redirect("agreements:agreement_detail", pk=agreement.pk)
+        data = form.cleaned_data
+    try:
+        action(agreement, data)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, success)
+    return redirect("agreements:agreement_detail", pk=agreement.pk)
+
+
+@require_POST
+@login_required
+@permission_required("agreements.approve_agreement", raise_exception=True)
+def agreement_approve(request, pk):
+    return _act(
+        request,
+        pk,
+        lambda a, d: services.agreement_approve(agreement=a, actor=request.user),
+        _("Agreement approved."),
+    )
+
+
+@require_POST
+@login_required
+@permission_required("agreements.change_paymentagreement", raise_exception=True)
+def agreement_sign(request, pk):
+    return _act(
+        request,
+        pk,
+        lambda a, d: services.agreement_sign(
+            agreement=a, actor=request.user, signed_on=d["signed_on"]
+        ),
+        _("Signature recorded."),
+        SignForm,
+    )
+
+
+@require_POST
+@login_required
+@permission_required("agreements.change_paymentagreement", raise_exception=True)
+def agreement_legalize(request, pk):
+    return _act(
+        request,
+        pk,
+        lambda a, d: services.agreement_legalize(
+            agreement=a,
+            actor=request.user,
+            legalized_on=d["legalized_on"],
+            notary=d["notary"],
+            protocol=d["protocol"],
+            document=d.get("document"),
+        ),
+        _("Legalization recorded."),
+        LegalizeForm,
+        files=True,
+    )
+
+
+@require_POST
+@login_required
+@permission_required("agreements.change_paymentagreement", raise_exception=True)
+def agreement_activate(request, pk):
+    return _act(
+        request,
+        pk,
+        lambda a, d: services.agreement_activate(agreement=a, actor=request.user),
+        _("The agreement is in force."),
+    )
+
+
+@require_POST
+@login_required
+@permission_required("agreements.change_paymentagreement", raise_exception=True)
+def agreement_cancel(request, pk):
+    return _act(
+        request,
+        pk,
+        lambda a, d: services.agreement_cancel(agreement=a, actor=request.user, reason=d["reason"]),
+        _("Agreement cancelled."),
+        ReasonForm,
+    )
+
+
+@require_POST
+@login_required
+@permission_required("agreements.add_payment", raise_exception=True)
+def payment_create(request, pk):
+    return _act(
+        request,
+        pk,
+        lambda a, d: services.payment_record(
+            agreement=a,
+            actor=request.user,
+            receipt_number=d["receipt_number"],
+            paid_on=d["paid_on"],
+            amount=d["amount"],
+        ),
+        _("Payment recorded and applied."),
+        PaymentForm,
+    )
+
+
+@require_POST
+@login_required
+@permission_required("agreements.add_payment", raise_exception=True)
+def payment_reverse(request, pk, payment_pk):
+    agreement = _visible(request, pk)
+    payment = get_object_or_404(Payment, pk=payment_pk, agreement=agreement)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why the payment is reversed."))
+    else:
+        try:
+            services.payment_reverse(
+                payment=payment, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Payment reversed; the others were reapplied."))
+    return redirect("agreements:agreement_detail", pk=agreement.pk)
+
+
+@login_required
+@permission_required("agreements.view_paymentagreement", raise_exception=True)
+def agreement_pdf(request, pk):
+    agreement = _visible(request, pk)
+    response = HttpResponse(render_agreement_pdf(agreement), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="convenio-{agreement.pk}.pdf"'
+    return response
+
+
+@login_required
+@permission_required("agreements.view_paymentagreement", raise_exception=True)
+def status_letter_pdf(request, pk):
+    agreement = _visible(request, pk)
+    pdf = render_status_letter_pdf(agreement, timezone.localdate())
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="estado-convenio-{agreement.pk}.pdf"'
+    return response
+
+
+@login_required
+@permission_required("agreements.view_paymentagreement", raise_exception=True)
+def legal_document(request, pk):
+    agreement = _visible(request, pk)
+    if not agreement.legal_document:
+        raise Http404
+    return FileResponse(agreement.legal_document.open("rb"), as_attachment=True)

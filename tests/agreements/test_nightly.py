@@ -1,0 +1,158 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from agreements.jobs import agreements_breach, agreements_complete, installments_mark_overdue
+from agreements.models import AgreementPolicy, Installment
+from people.models import Notification
+from people.roles import Role
+from recovery.jobs import run_nightly_jobs
+from recovery.models import JobRun, LegalReferral
+from tests.factories import PeriodFactory, UserFactory
+
+
+def first_installments(agreement):
+    return list(Installment.objects.filter(agreement=agreement, number__gte=1).order_by("number"))
+
+
+def night(day):
+    installments_mark_overdue(run_date=day)
+    return agreements_breach(run_date=day)
+
+
+@pytest.fixture
+def policy():
+    policy = AgreementPolicy.objects.get()
+    policy.grace_days, policy.breach_installments, policy.breach_days = 5, 2, 60
+    policy.breach_on_new_arrears = False
+    policy.save()
+    return policy
+
+
+@pytest.mark.django_db
+def test_an_installment_is_overdue_only_after_its_grace_days(active, policy):
+    first = first_installments(active)[0]
+    installments_mark_overdue(run_date=first.due_date + datetime.timedelta(days=5))
+    first.refresh_from_db()
+    assert first.status == "pending"
+    installments_mark_overdue(run_date=first.due_date + datetime.timedelta(days=6))
+    first.refresh_from_db()
+    assert first.status == "overdue"
+    assert first.overdue_since == first.due_date + datetime.timedelta(days=6)
+
+
+@pytest.mark.django_db
+def test_breach_at_the_second_overdue_installment(active, policy, agent_ss):
+    _first, second, _third = first_installments(active)
+    assert night(second.due_date + datetime.timedelta(days=5)) == 0  # only one overdue
+    assert night(second.due_date + datetime.timedelta(days=6)) == 1
+    active.refresh_from_db()
+    assert active.status == "referred" and "2 cuotas vencidas (n.º 1, 2)" in active.breach_reason
+
+
+@pytest.mark.django_db
+def test_breach_when_one_installment_is_late_more_than_the_days(active, policy):
+    policy.breach_installments = 5
+    policy.save()
+    first = first_installments(active)[0]
+    for later in first_installments(active)[1:]:
+        later.due_date = first.due_date + datetime.timedelta(days=365)
+        later.save()
+    assert night(first.due_date + datetime.timedelta(days=60)) == 0
+    assert night(first.due_date + datetime.timedelta(days=61)) == 1
+    active.refresh_from_db()
+    assert "61 días" in active.breach_reason
+
+
+@pytest.mark.django_db
+def test_breach_when_the_employer_falls_behind_again(active, policy):
+    policy.breach_on_new_arrears = True
+    policy.save()
+    today = timezone.localdate()
+    due = today + datetime.timedelta(days=10)
+    PeriodFactory(employer=active.employer, period=today.replace(day=1), due_date=due)
+    assert night(due + datetime.timedelta(days=5)) == 0  # within grace
+    assert night(due + datetime.timedelta(days=6)) == 1
+    active.refresh_from_db()
+    assert "períodos corrientes impagos" in active.breach_reason
+
+
+@pytest.mark.django_db
+def test_the_breach_escalates_to_the_legal_unit_and_notifies(active, policy, agent_ss, branch_ss):
+    head = UserFactory(role=Role.DEPARTMENT_HEAD, email="jefa@isss.gob.sv")
+    branch_head = UserFactory(role=Role.BRANCH_HEAD, branch=branch_ss)
+    second = first_installments(active)[1]
+    with pytest.MonkeyPatch.context():
+        night(second.due_date + datetime.timedelta(days=6))
+    referral = LegalReferral.objects.get()
+    assert referral.status == "pending" and referral.agreement == active
+    assert referral.debt == Decimal("300.00")
+    active.case.refresh_from_db()
+    assert active.case.status == "referred"
+    notified = set(Notification.objects.values_list("user_id", flat=True))
+    assert {agent_ss.pk, head.pk, branch_head.pk} <= notified
+
+
+@pytest.mark.django_db
+def test_the_breach_e_mails_are_sent_after_commit(
+    active, policy, agent_ss, django_capture_on_commit_callbacks
+):
+    UserFactory(role=Role.DEPARTMENT_HEAD, email="jefa@isss.gob.sv")
+    second = first_installments(active)[1]
+    with django_capture_on_commit_callbacks(execute=True):
+        night(second.due_date + datetime.timedelta(days=6))
+    assert any("jefa@isss.gob.sv" in message.to for message in mail.outbox)
+
+
+@pytest.mark.django_db
+def test_every_job_twice_changes_nothing_the_second_time(active, policy):
+    day = first_installments(active)[1].due_date + datetime.timedelta(days=6)
+    assert installments_mark_overdue(run_date=day)["overdue"] == 2
+    assert agreements_breach(run_date=day) == 1
+    assert installments_mark_overdue(run_date=day) == {"overdue": 0, "warned": 0}
+    assert agreements_breach(run_date=day) == 0
+    assert LegalReferral.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_warning_before_an_installment_falls_due_is_sent_once(active, policy, agent_ss):
+    first = first_installments(active)[0]
+    day = first.due_date - datetime.timedelta(days=3)
+    assert installments_mark_overdue(run_date=day)["warned"] == 1
+    assert installments_mark_overdue(run_date=day + datetime.timedelta(days=1))["warned"] == 0
+    assert Notification.objects.filter(user=agent_ss).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_paid_agreement_completes_and_settles_its_case(active, agent_ss):
+    from agreements.services import payment_record
+
+    payment_record(
+        agreement=active,
+        actor=agent_ss,
+        receipt_number="R-ALL",
+        paid_on=timezone.localdate(),
+        amount=Decimal("300.00"),
+    )
+    assert agreements_complete(run_date=timezone.localdate()) == 1
+    active.refresh_from_db()
+    active.case.refresh_from_db()
+    assert active.status == "completed" and active.case.status == "settled"
+    assert agreements_complete(run_date=timezone.localdate()) == 0
+
+
+@pytest.mark.django_db
+def test_missed_nights_are_caught_up_in_order(active, policy, time_machine):
+    second = first_installments(active)[1]
+    start = second.due_date
+    JobRun.objects.create(job="snapshots_take", run_date=start, finished_at=timezone.now())
+    target = start + datetime.timedelta(days=8)
+    noon = timezone.make_aware(datetime.datetime.combine(target, datetime.time(12, 0)))
+    time_machine.move_to(noon, tick=False)
+    results = run_nightly_jobs()
+    assert list(results) == [(start + datetime.timedelta(days=n)).isoformat() for n in range(1, 9)]
+    breached_on = active.__class__.objects.get(pk=active.pk).breached_on
+    assert breached_on == start + datetime.timedelta(days=6)  # not the day it caught up

@@ -1,0 +1,183 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from agreements.models import PaymentAgreement
+from people.roles import Role
+from recovery.models import LegalReferral
+from tests.factories import UserFactory
+
+
+def terms_post(case, **extra):
+    from employers.models import ContributionPeriod
+
+    data = {
+        "periods": [str(p.pk) for p in ContributionPeriod.objects.filter(employer=case.employer)],
+        "down_payment": "45.00",
+        "installments": "3",
+        "frequency": "monthly",
+        "first_due_date": (timezone.localdate() + datetime.timedelta(days=30)).isoformat(),
+    }
+    data.update(extra)
+    return data
+
+
+@pytest.mark.django_db
+def test_the_schedule_is_shown_before_saving_then_the_draft_is_saved(client, agent_ss, case):
+    client.force_login(agent_ss)
+    url = reverse("agreements:agreement_create", args=[case.pk])
+    page = client.post(url, terms_post(case, preview="1"))
+    assert page.status_code == 200
+    assert "$100.00" in page.content.decode() and not PaymentAgreement.objects.exists()
+    response = client.post(url, terms_post(case, save="1"))
+    agreement = PaymentAgreement.objects.get()
+    assert response.url == reverse("agreements:agreement_detail", args=[agreement.pk])
+
+
+@pytest.mark.django_db
+def test_terms_against_the_policy_re_render_with_the_reason(client, agent_ss, case):
+    client.force_login(agent_ss)
+    url = reverse("agreements:agreement_create", args=[case.pk])
+    page = client.post(url, terms_post(case, down_payment="1.00", preview="1"))
+    assert page.status_code == 200
+    assert "La prima debe ser de al menos $34.50" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_agent_signs_legalizes_and_records_a_payment_from_the_page(client, agent_ss, agreement):
+    client.force_login(agent_ss)
+    today = timezone.localdate().isoformat()
+    client.post(reverse("agreements:agreement_sign", args=[agreement.pk]), {"signed_on": today})
+    client.post(
+        reverse("agreements:agreement_legalize", args=[agreement.pk]),
+        {"legalized_on": today, "notary": "Lic. Mejía", "protocol": "Libro 3, folio 8"},
+    )
+    client.post(
+        reverse("agreements:payment_create", args=[agreement.pk]),
+        {"receipt_number": "REC-77", "paid_on": today, "amount": "45.00"},
+    )
+    client.post(reverse("agreements:agreement_activate", args=[agreement.pk]))
+    agreement.refresh_from_db()
+    assert agreement.status == "active" and agreement.notary == "Lic. Mejía"
+    page = client.get(reverse("agreements:agreement_detail", args=[agreement.pk]))
+    assert "REC-77" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_agreement_and_status_letter_pdfs(client, agent_ss, active):
+    client.force_login(agent_ss)
+    for name in ("agreement_pdf", "status_letter_pdf"):
+        response = client.get(reverse(f"agreements:{name}", args=[active.pk]))
+        assert response["Content-Type"] == "application/pdf"
+        assert response.content.startswith(b"%PDF")
+
+
+@pytest.mark.django_db
+def test_agreement_text_has_the_amounts_in_words(active):
+    from agreements.pdf import render_agreement_pdf
+    from employers.money import amount_in_words
+
+    assert amount_in_words(active.total_amount) == "TRESCIENTOS CUARENTA Y CINCO 00/100 DÓLARES"
+    assert render_agreement_pdf(active).startswith(b"%PDF")
+
+
+@pytest.mark.django_db
+def test_allocation_preview_on_the_page(client, agent_ss, active):
+    client.force_login(agent_ss)
+    page = client.get(reverse("agreements:agreement_detail", args=[active.pk]), {"preview": "150"})
+    text = page.content.decode()
+    assert "n.º 1 $100.00" in text and "n.º 2 $50.00" in text
+
+
+@pytest.mark.django_db
+def test_agreements_of_another_branch_are_404(client, agent_sm, agreement):
+    client.force_login(agent_sm)
+    assert (
+        client.get(reverse("agreements:agreement_detail", args=[agreement.pk])).status_code == 404
+    )
+    response = client.post(
+        reverse("agreements:payment_create", args=[agreement.pk]),
+        {"receipt_number": "X", "paid_on": timezone.localdate().isoformat(), "amount": "1"},
+    )
+    assert response.status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("extra", [0, 15])
+def test_agreement_list_queries_are_bounded(
+    client, agent_ss, agreement, extra, django_assert_max_num_queries
+):
+    from agreements import services
+    from tests.agreements.conftest import owed_periods
+    from tests.factories import CaseFactory, EmployerFactory
+
+    for _ in range(extra):
+        employer = EmployerFactory(branch=agreement.branch)
+        owed_periods(employer, months=1)
+        case = CaseFactory(employer=employer, agent=agent_ss, status="in_contact")
+        services.agreement_create(
+            case=case,
+            actor=agent_ss,
+            down_payment=Decimal("20"),
+            installments=2,
+            first_due_date=timezone.localdate() + datetime.timedelta(days=30),
+        )
+    client.force_login(agent_ss)
+    with django_assert_max_num_queries(14):
+        assert client.get(reverse("agreements:agreement_list")).status_code == 200
+
+
+@pytest.fixture
+def referral(active):
+    from agreements.jobs import agreements_breach, installments_mark_overdue
+
+    second = active.installments.get(number=2)
+    day = second.due_date + datetime.timedelta(days=6)
+    installments_mark_overdue(run_date=day)
+    agreements_breach(run_date=day)
+    return LegalReferral.objects.get()
+
+
+@pytest.mark.django_db
+def test_the_legal_unit_accepts_records_progress_and_prints_the_certificate(client, referral):
+    legal = UserFactory(role=Role.LEGAL)
+    client.force_login(legal)
+    inbox = client.get(reverse("legal:referral_list")).content.decode()
+    assert referral.case.employer.legal_name in inbox
+    client.post(reverse("legal:referral_accept", args=[referral.pk]))
+    client.post(
+        reverse("legal:referral_update", args=[referral.pk]),
+        {"judicial_stage": "filed", "amount_recovered": "50.00", "notes": "Demanda presentada"},
+    )
+    referral.refresh_from_db()
+    assert referral.status == "accepted" and referral.judicial_stage == "filed"
+    assert referral.amount_recovered == Decimal("50.00")
+    pdf = client.get(reverse("legal:certificate_pdf", args=[referral.pk]))
+    assert pdf.content.startswith(b"%PDF")
+
+
+@pytest.mark.django_db
+def test_the_legal_unit_can_return_a_case_with_the_reason(client, referral):
+    legal = UserFactory(role=Role.LEGAL)
+    client.force_login(legal)
+    client.post(reverse("legal:referral_return", args=[referral.pk]), {"reason": "Falta escritura"})
+    referral.refresh_from_db()
+    referral.case.refresh_from_db()
+    assert referral.status == "returned" and referral.case.status == "in_contact"
+
+
+@pytest.mark.django_db
+def test_the_department_sees_how_long_each_case_has_been_referred(client, head, referral):
+    client.force_login(head)
+    page = client.get(reverse("legal:referral_list"))
+    row = page.context["page"].object_list[0]
+    assert row.days.days == (timezone.localdate() - referral.referred_on).days
+
+
+@pytest.mark.django_db
+def test_agents_cannot_act_for_the_legal_unit(client, agent_ss, referral):
+    client.force_login(agent_ss)
+    assert client.post(reverse("legal:referral_accept", args=[referral.pk])).status_code == 403
