@@ -43,3 +43,4 @@ messages:
 
 bench: install
 	@DJANGO_ENV=development $(PY) bench/import_arrears.py --rows 1000000
+	@DJANGO_ENV=development $(PY) bench/breach_job.py --agreements 100000 --installments 10

@@ -12,9 +12,11 @@ import datetime
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from agreements.models import AgreementPolicy
 from people.models import Notification
 from people.roles import Role
 
@@ -86,6 +88,8 @@ def installments_mark_overdue(*, run_date: datetime.date) -> dict[str, int]:
                  WHERE i.agreement_id = a.id AND a.status = 'active'
                    AND i.status IN {UNPAID} AND i.warned_on IS NULL
                    AND i.due_date BETWEEN %(day)s AND %(day)s + p.warning_days
+                   -- A constant bound as well, so that the due-date index serves it.
+                   AND i.due_date <= %(day)s::date + %(max_warning)s
              RETURNING i.agreement_id, i.number, i.due_date
             ), targets AS (
                 SELECT w.*, a.case_id, a.branch_id, c.agent_id
@@ -102,6 +106,8 @@ def installments_mark_overdue(*, run_date: datetime.date) -> dict[str, int]:
             """,
             {
                 "day": run_date,
+                "max_warning": AgreementPolicy.objects.aggregate(days=Max("warning_days"))["days"]
+                or 0,
                 "title": _("Installment falling due on agreement"),
                 "body": _("Installment unpaid, due"),
             },
@@ -124,8 +130,10 @@ def agreements_breach(*, run_date: datetime.date) -> int:
                        p.grace_days
                   FROM agreements_paymentagreement a
                   JOIN agreements_agreementpolicy p ON p.id = a.policy_id
+                 -- No FOR UPDATE: locking every active agreement writes each row. The
+                 -- UPDATE below locks only the breached ones and rechecks their status,
+                 -- so a concurrent run finds them referred and leaves them alone.
                  WHERE a.status = 'active'
-                   FOR UPDATE OF a
             ), overdue AS (
                 SELECT i.agreement_id, count(*) AS n, max(%(day)s - i.due_date) AS worst,
                        string_agg(i.number::text, ', ' ORDER BY i.number) AS numbers

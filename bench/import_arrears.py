@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import os
 import random
 import resource
 import sys
@@ -21,29 +20,9 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-BENCH_DB = "recupera_bench"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-
-def configure_database() -> None:
-    url = os.environ.get("DATABASE_URL")
-    if url:
-        base, _, _name = url.rpartition("/")
-        os.environ["DATABASE_URL"] = f"{base}/{BENCH_DB}"
-        _create_database(f"{base}/postgres")
-    else:
-        os.environ["EMBEDDED_DATABASE_NAME"] = BENCH_DB
-    os.environ.setdefault("DJANGO_ENV", "development")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-
-
-def _create_database(admin_url: str) -> None:
-    import psycopg
-
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB]).fetchone():
-            conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
+from bench.common import setup_django
 
 
 def generate(path: Path, rows: int, employers: int, seed: int) -> None:
@@ -128,16 +107,9 @@ def main() -> None:
     parser.add_argument("--employers", type=int, default=0, help="default: rows / 20")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
-    configure_database()
-
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
+    setup_django()
     from employers.imports import run_arrears_import
 
-    call_command("migrate", verbosity=0)
     reset_tables()
     employers = args.employers or max(1, args.rows // 20)
     with tempfile.TemporaryDirectory() as tmp:

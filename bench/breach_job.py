@@ -1,0 +1,273 @@
+"""Nightly breach work: the project's job against the bare SQL and a naive ORM loop.
+
+    python bench/breach_job.py --agreements 100000 --installments 10
+
+Builds, in the scratch database `recupera_bench`, N active agreements with their
+installments (generated in SQL), then times, each inside a transaction that is rolled
+back so that all three start from the same data:
+- job_s: the project's nightly work (installments_mark_overdue + agreements_breach,
+  with their warnings, events, referrals and notifications);
+- bare_sql_s: two plain UPDATEs doing the same state changes (installments overdue,
+  agreements breached);
+- loop_s: a per-object ORM loop on a sample of agreements, extrapolated.
+Then it runs the job for real twice and prints how many rows the second run changed.
+One figure per line as `name: value`. Goal: job_over_sql <= 1.5, second_run_rows 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import setup_django
+
+RUN_DATE = datetime.date(2026, 6, 1)
+
+
+def build(agreements: int, per_agreement: int) -> None:
+    """Agreements with installments due monthly from four months before the run date;
+    about a quarter of the agreements stopped paying at some point."""
+    from django.db import connection, transaction
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            """
+            TRUNCATE agreements_installmentallocation, agreements_conceptallocation,
+                     agreements_payment, agreements_installment, agreements_agreementperiod,
+                     agreements_agreementevent, recovery_legalreferral,
+                     agreements_paymentagreement, recovery_caseevent, recovery_recoverycase,
+                     people_notification, employers_contributionperiod, employers_employer
+                     CASCADE
+            """
+        )
+        cursor.execute("SELECT id FROM employers_branch WHERE code = 'SS'")
+        branch = cursor.fetchone()[0]
+        cursor.execute("SELECT id FROM agreements_agreementpolicy ORDER BY id LIMIT 1")
+        policy = cursor.fetchone()[0]
+        cursor.execute("SELECT id FROM people_user ORDER BY id LIMIT 1")
+        row = cursor.fetchone()
+        if row is None:
+            cursor.execute(
+                "INSERT INTO people_user (password, is_superuser, username, first_name, "
+                "last_name, email, is_staff, is_active, date_joined) VALUES "
+                "('!', false, 'bench', 'Bench', '', '', false, true, now()) RETURNING id"
+            )
+            row = cursor.fetchone()
+        user = row[0]
+        cursor.execute(
+            """
+            INSERT INTO employers_employer
+                (employer_number, person_type, nit, dui, nrc, legal_name, trade_name,
+                 economic_activity, sector, address, phone, email, legal_representative,
+                 branch_id, status, created_at, updated_at)
+            SELECT (700000000 + g)::text, 'legal', '06140101901' || lpad((g %% 1000)::text, 3, '0'),
+                   '', '', 'Empresa ' || g, '', '', 'private', '', '', '', '', %(branch)s,
+                   'active', now(), now()
+              FROM generate_series(1, %(n)s) g
+            """,
+            {"branch": branch, "n": agreements},
+        )
+        cursor.execute(
+            """
+            INSERT INTO recovery_recoverycase
+                (employer_id, branch_id, agent_id, status, opening_debt, opened_on,
+                 close_reason, close_note, hold_reason, hold_note, level_done, next_action,
+                 broken_promises)
+            SELECT id, branch_id, NULL, 'agreement', 1000, %(day)s::date - 200, '', '', '', '',
+                   false, '', 0
+              FROM employers_employer
+            """,
+            {"day": RUN_DATE},
+        )
+        cursor.execute(
+            """
+            INSERT INTO agreements_paymentagreement
+                (case_id, employer_id, branch_id, policy_id, status, total_amount, down_payment,
+                 installments_count, frequency, first_due_date, created_by_id, created_at,
+                 notary, protocol, legal_document, breach_reason, cancel_reason, activated_on)
+            SELECT c.id, c.employer_id, c.branch_id, %(policy)s, 'active', 1000, 0, %(k)s,
+                   'monthly', %(day)s::date - 120, %(user)s, now(), '', '', '', '', '',
+                   %(day)s::date - 130
+              FROM recovery_recoverycase c
+            """,
+            {"policy": policy, "k": per_agreement, "day": RUN_DATE, "user": user},
+        )
+        # Installment n falls due n-1 months after the first; agreements whose id % 4 = 0
+        # stopped paying after (id % 3) installments; the others are up to date.
+        cursor.execute(
+            """
+            INSERT INTO agreements_installment
+                (agreement_id, number, due_date, amount, paid_amount, status)
+            SELECT a.id, n, (%(day)s::date - 120 + (n - 1) * 30),
+                   round(1000.0 / %(k)s, 2),
+                   CASE WHEN (%(day)s::date - 120 + (n - 1) * 30) < %(day)s::date
+                             AND NOT (a.id %% 4 = 0 AND n > a.id %% 3)
+                        THEN round(1000.0 / %(k)s, 2) ELSE 0 END,
+                   CASE WHEN (%(day)s::date - 120 + (n - 1) * 30) < %(day)s::date
+                             AND NOT (a.id %% 4 = 0 AND n > a.id %% 3)
+                        THEN 'paid' ELSE 'pending' END
+              FROM agreements_paymentagreement a, generate_series(1, %(k)s) n
+            """,
+            {"day": RUN_DATE, "k": per_agreement},
+        )
+        cursor.execute("ANALYZE")
+
+
+# The same state changes as the job, written as plain statements one after another:
+# installments overdue, warnings, agreements breached with their reason, events,
+# referrals, cases referred and their events (no notification: the bench has no users
+# to notify, and neither does the job then).
+BARE_SQL = [
+    """
+    UPDATE agreements_installment i
+       SET status = 'overdue', overdue_since = i.due_date + p.grace_days + 1
+      FROM agreements_paymentagreement a JOIN agreements_agreementpolicy p ON p.id = a.policy_id
+     WHERE i.agreement_id = a.id AND a.status = 'active'
+       AND i.status IN ('pending', 'partly_paid') AND i.due_date + p.grace_days < %(day)s
+    """,
+    """
+    UPDATE agreements_installment i SET warned_on = %(day)s
+      FROM agreements_paymentagreement a JOIN agreements_agreementpolicy p ON p.id = a.policy_id
+     WHERE i.agreement_id = a.id AND a.status = 'active'
+       AND i.status IN ('pending', 'partly_paid') AND i.warned_on IS NULL
+       AND i.due_date BETWEEN %(day)s AND %(day)s + p.warning_days
+    """,
+    """
+    CREATE TEMP TABLE bench_breached ON COMMIT DROP AS
+    SELECT a.id, a.case_id, o.n || ' vencidas' AS reason
+      FROM agreements_paymentagreement a
+      JOIN agreements_agreementpolicy p ON p.id = a.policy_id
+      JOIN (SELECT agreement_id, count(*) AS n, max(%(day)s - due_date) AS worst
+              FROM agreements_installment WHERE status = 'overdue' GROUP BY agreement_id) o
+        ON o.agreement_id = a.id
+     WHERE a.status = 'active' AND (o.n >= p.breach_installments OR o.worst > p.breach_days)
+    """,
+    """
+    UPDATE agreements_paymentagreement a
+       SET status = 'referred', breached_on = %(day)s, breach_reason = b.reason
+      FROM bench_breached b WHERE a.id = b.id
+    """,
+    """
+    INSERT INTO agreements_agreementevent (agreement_id, at, kind, before, after, reason)
+    SELECT id, now(), 'status', 'Activo', 'Incumplido', reason FROM bench_breached
+    UNION ALL SELECT id, now(), 'status', 'Incumplido', 'Remitido', '' FROM bench_breached
+    """,
+    """
+    INSERT INTO recovery_legalreferral
+        (case_id, agreement_id, status, referred_on, debt, reason, returned_reason,
+         judicial_stage, amount_recovered, notes)
+    SELECT b.case_id, b.id, 'pending', %(day)s, sum(i.amount - i.paid_amount), b.reason,
+           '', '', 0, ''
+      FROM bench_breached b JOIN agreements_installment i ON i.agreement_id = b.id
+     GROUP BY b.case_id, b.id, b.reason
+    """,
+    """
+    UPDATE recovery_recoverycase c SET status = 'referred'
+      FROM bench_breached b WHERE c.id = b.case_id AND c.status = 'agreement'
+    """,
+    """
+    INSERT INTO recovery_caseevent (case_id, at, kind, before, after, reason)
+    SELECT case_id, now(), 'transition', 'Convenio', 'Remitido', reason FROM bench_breached
+    """,
+]
+
+
+def timed_rollback(work) -> tuple[float, int]:
+    from django.db import transaction
+
+    started = time.perf_counter()
+    with transaction.atomic():
+        rows = work()
+        elapsed = time.perf_counter() - started
+        transaction.set_rollback(True)
+    return elapsed, rows
+
+
+def job() -> int:
+    from agreements.jobs import agreements_breach, installments_mark_overdue
+
+    marked = installments_mark_overdue(run_date=RUN_DATE)
+    return marked["overdue"] + marked["warned"] + agreements_breach(run_date=RUN_DATE)
+
+
+def bare_sql() -> int:
+    from django.db import connection
+
+    rows = 0
+    with connection.cursor() as cursor:
+        for statement in BARE_SQL:
+            cursor.execute(statement, {"day": RUN_DATE})
+            rows += max(cursor.rowcount, 0)
+    return rows
+
+
+def naive_loop(sample: int) -> int:
+    """What a per-object implementation would do, on the first `sample` agreements."""
+    from agreements.models import Installment, PaymentAgreement
+
+    rows = 0
+    for agreement in PaymentAgreement.objects.filter(status="active").order_by("pk")[:sample]:
+        policy = agreement.policy
+        overdue = []
+        for installment in Installment.objects.filter(agreement=agreement).order_by("number"):
+            late = (RUN_DATE - installment.due_date).days
+            if installment.status in ("pending", "partly_paid") and late > policy.grace_days:
+                installment.status = "overdue"
+                installment.overdue_since = installment.due_date + datetime.timedelta(
+                    days=policy.grace_days + 1
+                )
+                installment.save(update_fields=["status", "overdue_since"])
+                rows += 1
+            if installment.status == "overdue":
+                overdue.append(late)
+        if len(overdue) >= policy.breach_installments or (
+            overdue and max(overdue) > policy.breach_days
+        ):
+            agreement.status = "referred"
+            agreement.breached_on = RUN_DATE
+            agreement.save(update_fields=["status", "breached_on"])
+            rows += 1
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--agreements", type=int, default=100_000)
+    parser.add_argument("--installments", type=int, default=10)
+    parser.add_argument("--sample", type=int, default=2_000)
+    args = parser.parse_args()
+    setup_django()
+    build(args.agreements, args.installments)
+    # Warm the caches the same way for both, then measure each twice and keep the best.
+    job_s = min(timed_rollback(job)[0] for _ in range(2))
+    bare_s = min(timed_rollback(bare_sql)[0] for _ in range(2))
+    loop_sample_s, _rows = timed_rollback(lambda: naive_loop(args.sample))
+    loop_s = loop_sample_s * args.agreements / args.sample
+    _s, first_rows = timed_rollback(job)
+    from django.db import transaction
+
+    with transaction.atomic():
+        job()
+    with transaction.atomic():
+        second_rows = job()
+    figures = {
+        "agreements": args.agreements,
+        "installments": args.agreements * args.installments,
+        "job_s": f"{job_s:.2f}",
+        "bare_sql_s": f"{bare_s:.2f}",
+        "loop_s": f"{loop_s:.1f}",
+        "job_over_sql": f"{job_s / bare_s:.2f}",
+        "first_run_rows": first_rows,
+        "second_run_rows": second_rows,
+    }
+    for name, value in figures.items():
+        print(f"{name}: {value}")
+
+
+if __name__ == "__main__":
+    main()
