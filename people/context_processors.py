@@ -21,4 +21,10 @@ def navigation(request) -> dict:
         items.append((_("Arrears imports"), reverse("employers:import_list")))
     if user.is_superuser:
         items.append((_("Administration"), reverse("admin:index")))
-    return {"nav_items": items}
+    return {"nav_items": items, "unread_notifications": _unread(user)}
+
+
+def _unread(user) -> int:
+    from people.models import Notification
+
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()

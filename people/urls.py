@@ -24,4 +24,5 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("perfil/", views.profile, name="profile"),
+    path("notificaciones/", views.notifications, name="notifications"),
 ]

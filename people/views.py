@@ -24,3 +24,19 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     return render(request, "500.html", status=500)
+
+
+@login_required
+def notifications(request):
+    """The user's in-app notifications, newest first; opening the page marks them read."""
+    from django.core.paginator import Paginator
+    from django.utils import timezone
+
+    from people.models import Notification
+
+    mine = Notification.objects.filter(user=request.user)
+    page = Paginator(mine, 25).get_page(request.GET.get("page"))
+    unread = [n.pk for n in page.object_list if n.read_at is None]
+    response = render(request, "people/notifications.html", {"page": page, "unread": unread})
+    Notification.objects.filter(pk__in=unread).update(read_at=timezone.now())
+    return response

@@ -126,7 +126,7 @@ def test_agreement_list_queries_are_bounded(
             first_due_date=timezone.localdate() + datetime.timedelta(days=30),
         )
     client.force_login(agent_ss)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(16):
         assert client.get(reverse("agreements:agreement_list")).status_code == 200
 
 

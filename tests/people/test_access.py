@@ -76,3 +76,14 @@ def test_a_user_without_a_role_sees_nothing(client):
     assert not Employer.objects.visible_to(user).exists()
     client.force_login(user)
     assert client.get(reverse("employers:employer_list")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_notifications_are_listed_and_marked_read(client, head):
+    from people.models import Notification
+
+    Notification.objects.create(user=head, title="Convenio incumplido: 7", url="/convenios/7/")
+    client.force_login(head)
+    page = client.get(reverse("notifications")).content.decode()
+    assert "Convenio incumplido: 7" in page
+    assert not Notification.objects.filter(read_at__isnull=True).exists()
