@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, F, Sum
+from django.db.models import Count, DecimalField, F, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from employers.models import (
@@ -46,9 +46,26 @@ class Statement:
 
 def account_statement(employer: Employer, today: datetime.date) -> Statement:
     """Every period with its amounts and balance, totals and aging. Three queries."""
+    from agreements.models import ConceptAllocation
+
+    # Agreement payments recorded in Recupera, shown beside the account system's figure
+    # and never added to it (the account system's `paid` includes them once it has them).
+    agreement_paid = (
+        ConceptAllocation.objects.filter(
+            agreement_period__period=OuterRef("pk"), payment__reversed_at__isnull=True
+        )
+        .order_by()
+        .values("agreement_period__period")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
     periods = list(
         ContributionPeriod.objects.filter(employer=employer)
-        .annotate(aging=aging_case(today), days_late=today - F("due_date"))
+        .annotate(
+            aging=aging_case(today),
+            days_late=today - F("due_date"),
+            agreement_paid=Subquery(agreement_paid, output_field=DecimalField(**MONEY)),
+        )
         .order_by("period")
     )
     money = {"output_field": DecimalField(**MONEY)}

@@ -201,3 +201,17 @@ def test_two_payments_at_the_same_moment_both_count_once(reference_data, branch_
     paid = sum(i.paid_amount for i in Installment.objects.filter(agreement=agreement))
     assert paid == Decimal("140.00")
     assert sum(a.amount for a in ConceptAllocation.objects.all()) == Decimal("140.00")
+
+
+@pytest.mark.django_db
+def test_the_account_statement_shows_agreement_payments_beside_the_paid_figure(
+    client, active, agent_ss
+):
+    from django.urls import reverse
+
+    pay(active, agent_ss, "R-9", "55.00")
+    client.force_login(agent_ss)
+    response = client.get(reverse("employers:employer_detail", args=[active.employer_id]))
+    periods = response.context["statement"].periods
+    assert periods[0].agreement_paid == Decimal("100.00")  # 45 down payment + 55
+    assert periods[0].paid == Decimal("0.00")  # the account system's figure is untouched
