@@ -18,6 +18,7 @@ from agreements.forms import AgreementTermsForm, LegalizeForm, PaymentForm, Reas
 from agreements.models import AgreementStatus, Payment, PaymentAgreement
 from agreements.pdf import render_agreement_pdf, render_status_letter_pdf
 from agreements.tables import AgreementTable
+from config.actions import service_action
 from employers.models import ContributionPeriod
 from recovery.models import RecoveryCase
 
@@ -151,22 +152,17 @@ def agreement_detail(request, pk: int):
 
 
 def _act(request, pk, action, success, form_class=None, files=False):
-    agreement = _visible(request, pk)
-    data = {}
+    form = None
     if form_class is not None:
         form = form_class(request.POST, request.FILES if files else None)
-        if not form.is_valid():
-            errors = [" ".join(e) for e in form.errors.values()]
-            messages.error(request, " ".join(errors))
-            return redirect("agreements:agreement_detail", pk=agreement.pk)
-        data = form.cleaned_data
-    try:
-        action(agreement, data)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, success)
-    return redirect("agreements:agreement_detail", pk=agreement.pk)
+    return service_action(
+        request,
+        obj=_visible(request, pk),
+        action=action,
+        success=success,
+        back="agreements:agreement_detail",
+        form=form,
+    )
 
 
 @require_POST

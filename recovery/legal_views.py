@@ -1,18 +1,17 @@
 """The Legal Unit's inbox of referrals, and the department's view of referred cases."""
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import DurationField, ExpressionWrapper, F, Value
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from config.actions import service_action
 from config.pdf import render_pdf
 from employers.money import amount_in_words
 from employers.queries import account_statement
@@ -91,21 +90,14 @@ def referral_detail(request, pk):
 
 
 def _act(request, pk, action, success, form_class=None):
-    referral = _visible(request, pk)
-    data = {}
-    if form_class:
-        form = form_class(request.POST)
-        if not form.is_valid():
-            messages.error(request, " ".join(" ".join(e) for e in form.errors.values()))
-            return redirect("legal:referral_detail", pk=referral.pk)
-        data = form.cleaned_data
-    try:
-        action(referral, data)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, success)
-    return redirect("legal:referral_detail", pk=referral.pk)
+    return service_action(
+        request,
+        obj=_visible(request, pk),
+        action=action,
+        success=success,
+        back="legal:referral_detail",
+        form=form_class(request.POST) if form_class else None,
+    )
 
 
 @require_POST

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from config.actions import service_action
 from employers.exports import tabular_response
 from employers.queries import account_statement
 from people.models import User
@@ -242,23 +243,15 @@ def follow_up_create(request, pk: int):
 
 def _post_action(request, pk, form_class, action, success):
     case = _visible_case(request, pk)
-    form = form_class(
-        request.POST, **({"branch_id": case.branch_id} if form_class is AssignForm else {})
+    extra = {"branch_id": case.branch_id} if form_class is AssignForm else {}
+    return service_action(
+        request,
+        obj=case,
+        action=action,
+        success=success,
+        back="recovery:case_detail",
+        form=form_class(request.POST, **extra),
     )
-    if form.is_valid():
-        try:
-            action(case, form.cleaned_data)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, success)
-    else:
-        errors = [
-            f"{form.fields[f].label if f in form.fields else ''}: {' '.join(e)}".strip(": ")
-            for f, e in form.errors.items()
-        ]
-        messages.error(request, " ".join(errors))
-    return redirect("recovery:case_detail", pk=case.pk)
 
 
 @require_POST
