@@ -38,6 +38,8 @@ def page(browser):
     context = browser.new_context(locale="es-SV", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15_000)
+    # Destructive actions ask for confirmation; the tests say yes, as a user would.
+    page.on("dialog", lambda dialog: dialog.accept())
     yield page
     context.close()
 
