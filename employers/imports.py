@@ -316,8 +316,14 @@ def _drop_temp_tables(cursor) -> None:
     cursor.execute(f"DROP TABLE IF EXISTS {', '.join(TEMP_TABLES)}")
 
 
-def _create_staging(cursor, header: list[str]) -> None:
-    columns = ", ".join(f"{name} text" for name in _staging_columns(header))
+def _create_staging(cursor, header: list[str], typed: bool = False) -> None:
+    """The staging table: all text, or (typed) with the amounts as numeric, which lets
+    PostgreSQL's own input functions check them during the COPY."""
+
+    def column_type(name: str) -> str:
+        return "numeric" if typed and name in AMOUNT_COLUMNS else "text"
+
+    columns = ", ".join(f"{name} {column_type(name)}" for name in _staging_columns(header))
     # Line 1 is the header, so the first data row is line 2.
     cursor.execute(
         "CREATE TEMP TABLE arrears_staging ("
@@ -360,6 +366,25 @@ def _copy_xlsx(cursor, path: Path, fmt: _FileFormat) -> None:
             values += [None] * (width - len(values))
             if any(value not in (None, "") for value in values):
                 copy.write_row([number, *values])
+
+
+def _load(cursor, path: Path, fmt: _FileFormat, *, typed: bool) -> bool:
+    """Stage the file and check its few-valued columns. With typed=True a COPY error
+    means "take the text path" and returns False; with typed=False it is raised."""
+    _drop_temp_tables(cursor)
+    _create_staging(cursor, fmt.header, typed=typed)
+    try:
+        with transaction.atomic():
+            if fmt.kind == "csv":
+                _copy_csv(cursor, path, fmt)
+            else:
+                _copy_xlsx(cursor, path, fmt)
+    except psycopg.Error:
+        if typed:
+            return False
+        raise
+    _load_lookups(cursor)
+    return True
 
 
 def _malformed_csv_lines(path: Path, fmt: _FileFormat) -> list[RowError]:
@@ -453,16 +478,38 @@ def _amount_check(value: str) -> str:
     )
 
 
-def _build_rows(cursor) -> int:
-    """Typed rows, with `suspect` set on any row a per-row check fails. Returns the count."""
-    trimmed = ", ".join(f"btrim(coalesce({column}, '')) AS {column}" for column in [*COLUMNS])
-    amounts_ok = " AND ".join(_amount_check(column) for column in AMOUNT_COLUMNS)
-    casts = ",\n".join(
-        f"CASE WHEN s.amounts_ok THEN coalesce(nullif(s.{column}, ''), '0')::numeric(14,2) "
-        f"END AS {target}"
-        for column, target in AMOUNT_COLUMNS.items()
+def _typed_amount_check(column: str) -> str:
+    """The checks numeric input did not make: not negative, 2 decimals, 12 digits."""
+    return (
+        f"({column} IS NULL OR ({column} >= 0 AND scale({column}) <= 2 "
+        f"AND {column} < 1000000000000))"
     )
-    not_blank = " OR ".join(f"{column} <> ''" for column in COLUMNS)
+
+
+def _build_rows(cursor, typed: bool = False) -> int:
+    """Typed rows, with `suspect` set on any row a per-row check fails. Returns the count."""
+    text_columns = [c for c in COLUMNS if not (typed and c in AMOUNT_COLUMNS)]
+    trimmed = ", ".join(
+        [f"btrim(coalesce({column}, '')) AS {column}" for column in text_columns]
+        + [column for column in COLUMNS if column not in text_columns]
+    )
+    if typed:
+        amounts_ok = " AND ".join(_typed_amount_check(column) for column in AMOUNT_COLUMNS)
+        casts = ",\n".join(
+            f"CASE WHEN s.amounts_ok THEN coalesce(s.{column}, 0)::numeric(14,2) END AS {target}"
+            for column, target in AMOUNT_COLUMNS.items()
+        )
+    else:
+        amounts_ok = " AND ".join(_amount_check(column) for column in AMOUNT_COLUMNS)
+        casts = ",\n".join(
+            f"CASE WHEN s.amounts_ok THEN coalesce(nullif(s.{column}, ''), '0')::numeric(14,2) "
+            f"END AS {target}"
+            for column, target in AMOUNT_COLUMNS.items()
+        )
+    not_blank = " OR ".join(
+        f"{column} <> ''" if column in text_columns else f"{column} IS NOT NULL"
+        for column in COLUMNS
+    )
     # Each subquery ends in OFFSET 0 so that PostgreSQL computes its columns once a
     # row instead of inlining them into every place that uses them.
     cursor.execute(
@@ -686,25 +733,28 @@ def run_arrears_import(
             # One import at a time: two at once would both see a period as new.
             cursor.execute("SELECT pg_advisory_xact_lock(hashtext('recupera.arrears_import'))")
             cursor.execute("SET LOCAL work_mem = '256MB'")
-            _drop_temp_tables(cursor)
-            _create_staging(cursor, fmt.header)
-            try:
-                with transaction.atomic():
-                    if fmt.kind == "csv":
-                        _copy_csv(cursor, path, fmt)
-                    else:
-                        _copy_xlsx(cursor, path, fmt)
-            except psycopg.Error as exc:
-                result.errors = _copy_error(exc, path, fmt)
-                result.error_count = len(result.errors)
-                raise _Rejected from exc
-            _load_lookups(cursor)
-            result.rows_total = _build_rows(cursor)
+            # New employers' search index takes them in its pending list, merged later,
+            # instead of one index page write per trigram.
+            cursor.execute("SET LOCAL gin_pending_list_limit = '64MB'")
+            # A CSV is first loaded with its amounts typed: PostgreSQL checks them while
+            # copying, which is much cheaper than checking text. Any problem at all sends
+            # the file through the all-text path, which reports every bad row.
+            typed = fmt.kind == "csv" and _load(cursor, path, fmt, typed=True)
+            if typed:
+                result.rows_total = _build_rows(cursor, typed=True)
+            if not typed or (result.rows_total and _any_error(cursor)):
+                try:
+                    _load(cursor, path, fmt, typed=False)
+                except psycopg.Error as exc:
+                    result.errors = _copy_error(exc, path, fmt)
+                    result.error_count = len(result.errors)
+                    raise _Rejected from exc
+                result.rows_total = _build_rows(cursor)
+                if result.rows_total and _any_error(cursor):
+                    result.errors, result.error_count = _collect_errors(cursor)
+                    raise _Rejected
             if result.rows_total == 0:
                 raise ImportFileError(_("The file has a header but no rows."))
-            if _any_error(cursor):
-                result.errors, result.error_count = _collect_errors(cursor)
-                raise _Rejected
             applied = record or ArrearsImport(created_by=actor, file_name=file_name)
             applied.sha256 = sha256
             applied.status = ArrearsImportStatus.APPLIED
