@@ -479,10 +479,11 @@ def _amount_check(value: str) -> str:
 
 
 def _typed_amount_check(column: str) -> str:
-    """The checks numeric input did not make: not negative, 2 decimals, 12 digits."""
+    """The checks numeric input did not make: not negative, 2 decimals, 12 digits, and
+    not the NaN or Infinity numeric input also accepts (coalesce: NaN has no scale)."""
     return (
-        f"({column} IS NULL OR ({column} >= 0 AND scale({column}) <= 2 "
-        f"AND {column} < 1000000000000))"
+        f"({column} IS NULL OR coalesce({column} <> 'NaN' AND {column} >= 0 "
+        f"AND {column} < 1000000000000 AND scale({column}) <= 2, false))"
     )
 
 

@@ -195,6 +195,9 @@ BAD_CASES = [
     (7, "-30", "cuota_laboral", "punto decimal"),
     (8, "12.345", "multa", "punto decimal"),
     (10, "abc", "pagado", "punto decimal"),
+    (10, "NaN", "pagado", "punto decimal"),
+    (9, "Infinity", "recargo", "punto decimal"),
+    (6, "1234567890123", "cuota_patronal", "punto decimal"),
 ]
 
 
