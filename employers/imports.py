@@ -21,7 +21,6 @@ import codecs
 import csv
 import datetime
 import hashlib
-import io
 import re
 import unicodedata
 import zipfile
@@ -766,7 +765,7 @@ def run_arrears_import(
             result.periods_created = inserted
             result.periods_updated = updated
             result.periods_unchanged = result.rows_total - inserted - updated
-            _record_counts(applied, result)
+            record_counts(applied, result)
             _drop_temp_tables(cursor)
             if dry_run:
                 transaction.set_rollback(True)
@@ -775,11 +774,12 @@ def run_arrears_import(
             rejected = record or ArrearsImport(created_by=actor, file_name=file_name)
             rejected.sha256 = sha256
             rejected.status = ArrearsImportStatus.REJECTED
-            _record_counts(rejected, result)
+            record_counts(rejected, result)
     return result
 
 
-def _record_counts(record: ArrearsImport, result: ImportResult) -> None:
+def record_counts(record: ArrearsImport, result: ImportResult, *, save: bool = True) -> None:
+    """Copy a result's counts and first errors onto its import log row."""
     record.rows_total = result.rows_total
     record.employers_created = result.employers_created
     record.periods_created = result.periods_created
@@ -787,11 +787,5 @@ def _record_counts(record: ArrearsImport, result: ImportResult) -> None:
     record.periods_unchanged = result.periods_unchanged
     record.error_count = result.error_count
     record.errors = [error.as_dict() for error in result.errors[:MAX_STORED_ERRORS]]
-    record.save()
-
-
-def csv_text(rows: list[list[str]], delimiter: str = ",") -> str:
-    """A CSV document from rows; used by tests and the demo to build arrears files."""
-    out = io.StringIO()
-    csv.writer(out, delimiter=delimiter, lineterminator="\n").writerows(rows)
-    return out.getvalue()
+    if save:
+        record.save()

@@ -11,7 +11,13 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from employers.imports import ImportFileError, ImportResult, run_arrears_import, sniff_format
+from employers.imports import (
+    ImportFileError,
+    ImportResult,
+    record_counts,
+    run_arrears_import,
+    sniff_format,
+)
 from employers.models import ArrearsImport, ArrearsImportStatus
 
 ALLOWED_EXTENSIONS = {".csv", ".txt", ".xlsx"}
@@ -63,19 +69,8 @@ def arrears_import_preview(*, upload: UploadedFile, actor) -> ArrearsImport:
         status=status,
         stored_file=path.name if result.ok else "",
     )
-    _copy_result(record, result)
-    record.save()
+    record_counts(record, result)
     return record
-
-
-def _copy_result(record: ArrearsImport, result: ImportResult) -> None:
-    record.rows_total = result.rows_total
-    record.employers_created = result.employers_created
-    record.periods_created = result.periods_created
-    record.periods_updated = result.periods_updated
-    record.periods_unchanged = result.periods_unchanged
-    record.error_count = result.error_count
-    record.errors = [error.as_dict() for error in result.errors[:2000]]
 
 
 def arrears_import_apply(*, record: ArrearsImport, actor) -> ImportResult:
