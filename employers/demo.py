@@ -17,7 +17,7 @@ from stdnum.sv.nit import calc_check_digit
 
 from employers.models import Branch, Department, Employer, Municipality, Sector
 from employers.money import to_cents
-from employers.periods import add_months, is_business_day, period_due_date
+from employers.periods import add_months, period_due_date, preload_holidays
 from employers.validators import dui_check_digit
 
 FIRST_NAMES = [
@@ -312,8 +312,7 @@ def seed_demo(
     branches = dict(Branch.objects.values_list("code", "pk"))
     start_number = 100_000_001 + Employer.objects.count()
     # Read the holiday table now: inside the COPY below the connection is busy.
-    for year in range(window[0].year - 16, today.year + 2):
-        is_business_day(datetime.date(year, 1, 1))
+    preload_holidays(range(window[0].year - 16, today.year + 2))
     columns = [
         "employer_number",
         "person_type",

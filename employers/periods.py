@@ -11,6 +11,13 @@ def _holidays(year: int) -> frozenset[datetime.date]:
     return frozenset(Holiday.objects.filter(date__year=year).values_list("date", flat=True))
 
 
+def preload_holidays(years) -> None:
+    """Read the holiday table for these years now (e.g. before a COPY keeps the
+    connection busy)."""
+    for year in years:
+        _holidays(year)
+
+
 def clear_holiday_cache() -> None:
     _holidays.cache_clear()
     period_due_date.cache_clear()

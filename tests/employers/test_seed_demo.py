@@ -10,19 +10,19 @@ from employers.validators import normalize_nit
 
 @pytest.mark.django_db
 def test_seed_demo_loads_valid_deterministic_employers_with_periods():
-    call_command("seed_demo", "--employers", "40", "--seed", "7", stdout=io.StringIO())
+    call_command("seed_demo", "--employers", "300", "--seed", "7", stdout=io.StringIO())
     employers = list(Employer.objects.order_by("employer_number"))
-    assert len(employers) == 40
+    assert len(employers) == 300
     for employer in employers:
         assert normalize_nit(employer.nit) == employer.nit  # valid check digit
         assert employer.branch_id and employer.municipality_id
-    assert ContributionPeriod.objects.count() >= 40 * 24
+    assert ContributionPeriod.objects.count() >= 300 * 24
     assert ContributionPeriod.objects.filter(balance__gt=0).exists()
     assert any(nit.is_valid(e.nit) for e in employers if len(e.nit) == 14)
     first = [(e.legal_name, e.nit) for e in employers]
     ContributionPeriod.objects.all().delete()
     Employer.objects.all().delete()
-    call_command("seed_demo", "--employers", "40", "--seed", "7", stdout=io.StringIO())
+    call_command("seed_demo", "--employers", "300", "--seed", "7", stdout=io.StringIO())
     again = [(e.legal_name, e.nit) for e in Employer.objects.order_by("employer_number")]
     assert again == first  # the same seed gives the same employers
 
