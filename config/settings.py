@@ -1,8 +1,8 @@
 """Recupera settings, read from the environment with production-safe defaults.
 
 DJANGO_ENV is "production" unless told otherwise: no DEBUG, a SECRET_KEY is
-required and the secure-cookie/HSTS settings are on. The Makefile sets
-DJANGO_ENV=development for `make run` and DJANGO_ENV=test for `make test`.
+required and the secure-cookie/HSTS settings are on. manage.py defaults to
+development (the production image sets DJANGO_ENV=production); `make test` sets test.
 """
 
 from pathlib import Path
