@@ -257,3 +257,13 @@ def test_the_command_runs_as_of_a_date(rule, branch_ss):
     call_command("run_nightly_jobs", "--date", "2026-06-01", stdout=out)
     assert "cases_open: {'rows': 1}" in out.getvalue()
     assert RecoveryCase.objects.get().opened_on == DAY
+
+
+@pytest.mark.django_db
+def test_the_celery_task_runs_the_same_nightly_service(rule, branch_ss):
+    from recovery.tasks import nightly_jobs
+
+    owed(EmployerFactory(branch=branch_ss))
+    result = nightly_jobs.delay("2026-06-01").get()
+    assert result["cases_open"] == {"rows": 1}
+    assert JobRun.objects.filter(run_date=DAY, job="snapshots_take").exists()
