@@ -7,3 +7,23 @@ class ArrearsUploadForm(forms.Form):
         label=_("Arrears file (CSV or XLSX)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.xlsx"}),
     )
+
+
+class EmployerForm(forms.ModelForm):
+    class Meta:
+        from employers.models import Employer
+
+        model = Employer
+        fields = [
+            "trade_name",
+            "nrc",
+            "economic_activity",
+            "sector",
+            "status",
+            "address",
+            "department",
+            "municipality",
+            "phone",
+            "email",
+            "legal_representative",
+        ]

@@ -4,6 +4,7 @@ from decimal import Decimal
 import pghistory
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, F, Func, Min, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
@@ -231,6 +232,16 @@ class Employer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.employer_number} · {self.legal_name}"
+
+    def clean(self) -> None:
+        if (
+            self.municipality_id
+            and self.department_id
+            and self.municipality.department_id != self.department_id
+        ):
+            raise ValidationError(
+                {"municipality": _("The municipality is not in the department chosen.")}
+            )
 
     @property
     def nit_display(self) -> str:

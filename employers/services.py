@@ -104,3 +104,32 @@ def arrears_import_discard(*, record: ArrearsImport, actor) -> ArrearsImport:
         record.stored_file = ""
         record.save(update_fields=["status", "stored_file"])
     return record
+
+
+EDITABLE_FIELDS = [
+    "trade_name",
+    "nrc",
+    "economic_activity",
+    "sector",
+    "status",
+    "address",
+    "department",
+    "municipality",
+    "phone",
+    "email",
+    "legal_representative",
+]
+
+
+@transaction.atomic
+def employer_update(*, employer, actor, data: dict):
+    """Change an employer's contact and registry data (the history records who)."""
+    from employers.models import Employer
+
+    employer = Employer.objects.select_for_update().get(pk=employer.pk)
+    for name in EDITABLE_FIELDS:
+        if name in data:
+            setattr(employer, name, data[name])
+    employer.full_clean()  # includes the department/municipality check
+    employer.save()
+    return employer

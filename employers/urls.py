@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/", views.employer_detail, name="employer_detail"),
     path("<int:pk>/estado-de-cuenta.pdf", views.statement_pdf, name="statement_pdf"),
     path("<int:pk>/historial/", views.employer_history, name="employer_history"),
+    path("<int:pk>/editar/", views.employer_edit, name="employer_edit"),
     path("importaciones/", views.import_list, name="import_list"),
     path("importaciones/nueva/", views.import_upload, name="import_upload"),
     path("importaciones/<int:pk>/", views.import_detail, name="import_detail"),

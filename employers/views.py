@@ -14,7 +14,7 @@ from django_tables2 import SingleTableMixin
 from employers import services
 from employers.exports import export_response
 from employers.filters import EmployerFilter
-from employers.forms import ArrearsUploadForm
+from employers.forms import ArrearsUploadForm, EmployerForm
 from employers.models import ArrearsImport, ArrearsImportStatus, Employer
 from employers.pdf import render_statement_pdf
 from employers.queries import account_statement
@@ -152,3 +152,19 @@ def import_apply(request, pk: int):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("employers:import_detail", pk=record.pk)
+
+
+@login_required
+@permission_required("employers.change_employer", raise_exception=True)
+def employer_edit(request, pk: int):
+    employer = _visible_employer(request, pk)
+    form = EmployerForm(request.POST or None, instance=employer)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.employer_update(employer=employer, actor=request.user, data=form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Employer data saved."))
+            return redirect("employers:employer_detail", pk=employer.pk)
+    return render(request, "employers/employer_form.html", {"employer": employer, "form": form})

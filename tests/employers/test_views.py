@@ -251,3 +251,57 @@ def test_discarding_a_preview_writes_nothing(client, head, settings, tmp_path):
     record.refresh_from_db()
     assert record.status == "discarded"
     assert not list(tmp_path.glob("imports/*"))
+
+
+@pytest.mark.django_db
+def test_staff_edit_contact_data_and_the_history_says_who(client, head, employer_ss):
+    from employers.models import Department
+
+    san_salvador = Department.objects.get(code="06")
+    client.force_login(head)
+    url = reverse("employers:employer_edit", args=[employer_ss.pk])
+    response = client.post(
+        url,
+        {
+            "phone": "2222-3333",
+            "email": "pagos@trigal.com.sv",
+            "sector": "private",
+            "status": "active",
+            "department": san_salvador.pk,
+            "municipality": san_salvador.municipalities.first().pk,
+        },
+    )
+    assert response.status_code == 302
+    employer_ss.refresh_from_db()
+    assert employer_ss.phone == "2222-3333"
+    history = client.get(reverse("employers:employer_history", args=[employer_ss.pk]))
+    assert "2222-3333" in history.content.decode()
+    assert head.get_full_name() in history.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_municipality_of_another_department_is_refused(client, head, employer_ss):
+    from employers.models import Department
+
+    client.force_login(head)
+    response = client.post(
+        reverse("employers:employer_edit", args=[employer_ss.pk]),
+        {
+            "sector": "private",
+            "status": "active",
+            "department": Department.objects.get(code="06").pk,
+            "municipality": Department.objects.get(code="02").municipalities.first().pk,
+            "email": "no-es-correo",
+        },
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "no pertenece" in page or "no está en el departamento" in page
+    employer_ss.refresh_from_db()
+    assert employer_ss.email == ""
+
+
+@pytest.mark.django_db
+def test_agents_cannot_edit_employers(client, agent_ss, employer_ss):
+    client.force_login(agent_ss)
+    assert client.get(reverse("employers:employer_edit", args=[employer_ss.pk])).status_code == 403
