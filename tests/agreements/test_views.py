@@ -181,3 +181,20 @@ def test_the_department_sees_how_long_each_case_has_been_referred(client, head, 
 def test_agents_cannot_act_for_the_legal_unit(client, agent_ss, referral):
     client.force_login(agent_ss)
     assert client.post(reverse("legal:referral_accept", args=[referral.pk])).status_code == 403
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("extra", [0, 12])
+def test_referral_list_queries_are_bounded(
+    client, head, referral, extra, django_assert_max_num_queries
+):
+    from tests.factories import CaseFactory, EmployerFactory
+
+    for _ in range(extra):
+        case = CaseFactory(employer=EmployerFactory(branch=referral.case.branch), status="referred")
+        LegalReferral.objects.create(
+            case=case, referred_on=timezone.localdate(), debt=Decimal("10.00")
+        )
+    client.force_login(head)
+    with django_assert_max_num_queries(14):
+        assert client.get(reverse("legal:referral_list")).status_code == 200

@@ -305,3 +305,15 @@ def test_a_municipality_of_another_department_is_refused(client, head, employer_
 def test_agents_cannot_edit_employers(client, agent_ss, employer_ss):
     client.force_login(agent_ss)
     assert client.get(reverse("employers:employer_edit", args=[employer_ss.pk])).status_code == 403
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [1, 20])
+def test_import_list_queries_are_bounded(client, head, count, django_assert_max_num_queries):
+    for index in range(count):
+        ArrearsImport.objects.create(
+            created_by=head, file_name=f"mora-{index}.csv", sha256="0" * 64, status="applied"
+        )
+    client.force_login(head)
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("employers:import_list")).status_code == 200
