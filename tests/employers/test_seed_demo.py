@@ -45,3 +45,22 @@ def test_demo_users_cover_every_role():
     roles = {user.role for user in User.objects.exclude(username="admin")}
     assert roles == set(Role)
     assert "Recupera.2026" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_demo_activity_goes_through_the_services_once():
+    from django.utils import timezone
+
+    from agreements.models import PaymentAgreement
+    from recovery.jobs import run_nightly_jobs
+    from recovery.models import FollowUp
+
+    call_command("seed_demo", "--employers", "300", "--seed", "3", stdout=io.StringIO())
+    call_command("demo_users", stdout=io.StringIO())
+    run_nightly_jobs(run_date=timezone.localdate())
+    call_command("seed_demo_activity", stdout=io.StringIO())
+    assert FollowUp.objects.exists()
+    assert PaymentAgreement.objects.exists()
+    before = FollowUp.objects.count()
+    call_command("seed_demo_activity", stdout=io.StringIO())
+    assert FollowUp.objects.count() == before

@@ -1,0 +1,92 @@
+"""Demo activity on top of the demo employers: follow-ups, promises and agreements,
+made through the same services the pages use. Never used in production."""
+
+from __future__ import annotations
+
+import datetime
+import random
+from decimal import Decimal
+
+from django.utils import timezone
+
+from agreements import services as agreement_services
+from recovery import services as case_services
+from recovery.models import CaseStatus, FollowUp, RecoveryCase
+
+
+def seed_activity(*, seed: int = 2026, share: float = 0.25) -> dict[str, int]:
+    """Work on about `share` of the assigned cases: calls, promises, agreements."""
+    if FollowUp.objects.exists():
+        return {"skipped": 1}
+    rng = random.Random(seed)
+    today = timezone.localdate()
+    counts = {"follow_ups": 0, "promises": 0, "agreements": 0, "payments": 0}
+    cases = list(
+        RecoveryCase.objects.with_debt()
+        .filter(status=CaseStatus.OPEN, agent__isnull=False, debt__gt=0)
+        .select_related("agent", "employer")
+        .order_by("pk")
+    )
+    for case in cases:
+        roll = rng.random()
+        if roll > share:
+            continue
+        agent = case.agent
+        if roll < share * 0.4:
+            case_services.follow_up_record(
+                case=case,
+                actor=agent,
+                kind="call",
+                outcome="promised",
+                contact_person="Contador de la empresa",
+                notes="Promete abonar la próxima semana.",
+                promise_amount=(case.debt * Decimal("0.3")).quantize(Decimal("0.01")),
+                promise_date=today + datetime.timedelta(days=rng.randint(1, 10)),
+            )
+            counts["promises"] += 1
+        elif roll < share * 0.7 and case.debt >= Decimal("200.00"):
+            case_services.follow_up_record(
+                case=case,
+                actor=agent,
+                kind="visit",
+                outcome="reached",
+                contact_person="Representante legal",
+                notes="Solicita convenio de pago.",
+            )
+            agreement = agreement_services.agreement_create(
+                case=case,
+                actor=agent,
+                down_payment=(case.debt * Decimal("0.2")).quantize(Decimal("0.01")),
+                installments=rng.choice([3, 6]),
+                first_due_date=today + datetime.timedelta(days=30),
+            )
+            counts["agreements"] += 1
+            if not agreement.needs_approval and rng.random() < 0.6:
+                agreement_services.agreement_sign(agreement=agreement, actor=agent, signed_on=today)
+                agreement_services.agreement_legalize(
+                    agreement=agreement,
+                    actor=agent,
+                    legalized_on=today,
+                    notary="Lic. Rosa Elena Guevara",
+                    protocol=f"Libro {rng.randint(1, 40)}, folio {rng.randint(1, 200)}",
+                )
+                agreement_services.payment_record(
+                    agreement=agreement,
+                    actor=agent,
+                    receipt_number=f"DEMO-{agreement.pk:06d}",
+                    paid_on=today,
+                    amount=agreement.down_payment,
+                )
+                agreement_services.agreement_activate(agreement=agreement, actor=agent)
+                counts["payments"] += 1
+        else:
+            case_services.follow_up_record(
+                case=case,
+                actor=agent,
+                kind="call",
+                outcome="not_reached",
+                next_action="Volver a llamar",
+                next_action_on=today + datetime.timedelta(days=rng.randint(0, 3)),
+            )
+        counts["follow_ups"] += 1
+    return counts
