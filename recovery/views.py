@@ -363,13 +363,22 @@ def demand_notice(request, pk: int):
 @permission_required("recovery.change_recoverycase", raise_exception=True)
 def bulk_action(request):
     """From the case list: reassign the selected cases, or print their demand letters."""
-    ids = [int(pk) for pk in request.POST.getlist("select") if pk.isdigit()]
+    queryset = RecoveryCase.objects.visible_to(request.user).with_debt()
+    if request.POST.get("scope") == "filtered":
+        # Every case the list's filters give, not only the ticked ones.
+        from django.http import QueryDict
+
+        filters = CaseFilter(
+            QueryDict(request.POST.get("filter_query", "")), queryset=queryset, user=request.user
+        )
+        queryset = filters.qs if filters.is_valid() else queryset.none()
+    else:
+        ids = [int(pk) for pk in request.POST.getlist("select") if pk.isdigit()]
+        queryset = queryset.filter(pk__in=ids)
     cases = list(
-        RecoveryCase.objects.visible_to(request.user)
-        .with_debt()
-        .filter(pk__in=ids)
-        .select_related("employer", "employer__branch", "agent", "level", "branch")
-        .order_by("employer__legal_name")
+        queryset.select_related(
+            "employer", "employer__branch", "agent", "level", "branch"
+        ).order_by("employer__legal_name")[: MAX_BATCH_LETTERS + 1]
     )
     back = request.POST.get("next") or "recovery:case_list"
     if not cases:

@@ -198,3 +198,19 @@ def test_referral_list_queries_are_bounded(
     client.force_login(head)
     with django_assert_max_num_queries(14):
         assert client.get(reverse("legal:referral_list")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_schedule_shows_which_receipts_paid_each_installment(client, agent_ss, active):
+    from agreements.services import payment_record
+
+    payment_record(
+        agreement=active,
+        actor=agent_ss,
+        receipt_number="REC-555",
+        paid_on=timezone.localdate(),
+        amount=Decimal("150.00"),
+    )
+    client.force_login(agent_ss)
+    page = client.get(reverse("agreements:agreement_detail", args=[active.pk])).content.decode()
+    assert "REC-555 ($100.00)" in page and "REC-555 ($50.00)" in page

@@ -345,3 +345,27 @@ def test_case_list_exports_the_filtered_cases(client, agent_ss, case, branch_ss)
     response = client.get(reverse("recovery:case_list"), {"status": "open", "export": "csv"})
     lines = b"".join(response.streaming_content).decode("utf-8-sig").strip().splitlines()
     assert len(lines) == 2 and str(case.pk) in lines[1]
+
+
+@pytest.mark.django_db
+def test_letters_for_every_case_the_filters_give(client, agent_ss, case, branch_ss):
+    from tests.factories import CaseFactory, EmployerFactory, PeriodFactory
+
+    other = CaseFactory(employer=EmployerFactory(branch=branch_ss), agent=agent_ss)
+    PeriodFactory(employer=other.employer)
+    closed = CaseFactory(
+        employer=EmployerFactory(branch=branch_ss), status="closed", close_reason="paid"
+    )
+    client.force_login(agent_ss)
+    response = client.post(
+        reverse("recovery:bulk_action"),
+        {
+            "scope": "filtered",
+            "filter_query": "status=open",
+            "letter": "first_demand",
+            "deadline_days": 8,
+        },
+    )
+    assert response.content.startswith(b"%PDF")
+    lettered = set(FollowUp.objects.filter(kind="letter").values_list("case_id", flat=True))
+    assert lettered == {case.pk, other.pk} and closed.pk not in lettered
