@@ -46,6 +46,13 @@ class AgreementPolicy(models.Model):
     approver = models.CharField(
         _("approved by"), max_length=20, choices=Approver, default=Approver.BRANCH_HEAD
     )
+    head_approval_threshold = models.DecimalField(
+        _("department head approval needed from"),
+        null=True,
+        blank=True,
+        help_text=_("Over this amount only the department head approves. Empty: no such limit."),
+        **MONEY,
+    )
     breach_installments = models.PositiveSmallIntegerField(
         _("breach: installments overdue"), default=2
     )
@@ -230,6 +237,15 @@ class PaymentAgreement(models.Model):
     @property
     def needs_approval(self) -> bool:
         return self.total_amount > self.policy.approval_threshold and self.approved_by_id is None
+
+    @property
+    def approver(self) -> str:
+        """Who must approve it: the policy's approver, or the department head above
+        the policy's higher limit."""
+        limit = self.policy.head_approval_threshold
+        if limit is not None and self.total_amount > limit:
+            return Approver.DEPARTMENT_HEAD
+        return self.policy.approver
 
 
 class AgreementPeriod(models.Model):

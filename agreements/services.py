@@ -287,7 +287,7 @@ def can_approve(user: User, agreement: PaymentAgreement) -> bool:
     if user.role == Role.DEPARTMENT_HEAD:
         return True
     return (
-        agreement.policy.approver == Approver.BRANCH_HEAD
+        agreement.approver == Approver.BRANCH_HEAD
         and user.role == Role.BRANCH_HEAD
         and user.branch_id == agreement.branch_id
     )
@@ -304,7 +304,7 @@ def agreement_approve(*, agreement: PaymentAgreement, actor: User) -> PaymentAgr
                 "You cannot approve this agreement: it needs the %(approver)s, "
                 "and nobody approves their own."
             )
-            % {"approver": Approver(agreement.policy.approver).label}
+            % {"approver": Approver(agreement.approver).label}
         )
     agreement.approved_by, agreement.approved_at = actor, timezone.now()
     agreement.save(update_fields=["approved_by", "approved_at"])
@@ -324,7 +324,7 @@ def agreement_sign(
             _("Agreements over %(amount)s need the approval of the %(approver)s before signing.")
             % {
                 "amount": format_money(agreement.policy.approval_threshold),
-                "approver": Approver(agreement.policy.approver).label,
+                "approver": Approver(agreement.approver).label,
             }
         )
     if signed_on > timezone.localdate():

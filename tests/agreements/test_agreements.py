@@ -215,3 +215,20 @@ def test_the_account_statement_shows_agreement_payments_beside_the_paid_figure(
     periods = response.context["statement"].periods
     assert periods[0].agreement_paid == Decimal("100.00")  # 45 down payment + 55
     assert periods[0].paid == Decimal("0.00")  # the account system's figure is untouched
+
+
+@pytest.mark.django_db
+def test_over_the_higher_limit_only_the_department_head_approves(case, agent_ss, terms, branch_ss):
+    from agreements.models import AgreementPolicy
+
+    AgreementPolicy.objects.update(
+        approval_threshold=Decimal("100.00"), head_approval_threshold=Decimal("300.00")
+    )
+    agreement = services.agreement_create(case=case, actor=agent_ss, **terms)  # $345
+    branch_head = UserFactory(role=Role.BRANCH_HEAD, branch=branch_ss)
+    with pytest.raises(ValidationError, match="Jefe de Departamento"):
+        services.agreement_approve(agreement=agreement, actor=branch_head)
+    head = UserFactory(role=Role.DEPARTMENT_HEAD)
+    services.agreement_approve(agreement=agreement, actor=head)
+    agreement.refresh_from_db()
+    assert agreement.approved_by == head
