@@ -3,7 +3,7 @@ import datetime
 import pghistory
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, Min, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Case, Exists, Min, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -167,6 +167,16 @@ def _oldest_due_subquery(today: datetime.date):
     return periods.values("employer").annotate(oldest=Min("due_date")).values("oldest")
 
 
+class Priority(models.TextChoices):
+    HIGH = "high", _("High")
+    MEDIUM = "medium", _("Medium")
+    LOW = "low", _("Low")
+
+
+HIGH_PRIORITY_DEBT = 5000
+MEDIUM_PRIORITY_DEBT = 1000
+
+
 class RecoveryCaseQuerySet(models.QuerySet):
     def visible_to(self, user) -> "RecoveryCaseQuerySet":
         if user.is_authenticated and user.role == Role.LEGAL:
@@ -185,6 +195,31 @@ class RecoveryCaseQuerySet(models.QuerySet):
                 Subquery(_debt_subquery(today), output_field=money), Value(ZERO), output_field=money
             ),
             oldest_due=Subquery(_oldest_due_subquery(today), output_field=models.DateField()),
+        )
+
+    def with_priority(self, today: datetime.date | None = None) -> "RecoveryCaseQuerySet":
+        """Annotate `priority` (high, medium, low); needs with_debt() first.
+
+        High: a broken promise, a debt of $5,000 or more, or unpaid for over 180 days.
+        Medium: $1,000 or more, or unpaid for over 90 days.
+        """
+        today = today or timezone.localdate()
+        return self.annotate(
+            priority=Case(
+                When(
+                    Q(broken_promises__gt=0)
+                    | Q(debt__gte=HIGH_PRIORITY_DEBT)
+                    | Q(oldest_due__lt=today - datetime.timedelta(days=180)),
+                    then=Value(Priority.HIGH),
+                ),
+                When(
+                    Q(debt__gte=MEDIUM_PRIORITY_DEBT)
+                    | Q(oldest_due__lt=today - datetime.timedelta(days=90)),
+                    then=Value(Priority.MEDIUM),
+                ),
+                default=Value(Priority.LOW),
+                output_field=models.CharField(),
+            )
         )
 
     def with_pending_promise(self, until: datetime.date) -> "RecoveryCaseQuerySet":

@@ -17,6 +17,7 @@ class CaseTable(tables.Table):
     branch = tables.Column(verbose_name=_("Branch"), accessor="branch__code")
     agent = tables.Column(verbose_name=_("Agent"), accessor="agent", order_by="agent__first_name")
     status = tables.Column(verbose_name=_("Status"))
+    priority = tables.Column(verbose_name=_("Priority"))
     level = tables.Column(verbose_name=_("Level"), accessor="level__name", default="—")
     debt = MoneyColumn(verbose_name=_("Debt"))
     oldest_due = tables.DateColumn(verbose_name=_("Oldest due"), format="d/m/Y", default="—")
@@ -31,6 +32,7 @@ class CaseTable(tables.Table):
             "branch",
             "agent",
             "status",
+            "priority",
             "level",
             "debt",
             "oldest_due",
@@ -47,3 +49,8 @@ class CaseTable(tables.Table):
             record.employer.legal_name,
             record.employer.employer_number,
         )
+
+    def render_priority(self, value):
+        from recovery.models import Priority
+
+        return Priority(value).label

@@ -45,6 +45,7 @@ def _visible_case(request, pk: int) -> RecoveryCase:
     queryset = (
         RecoveryCase.objects.visible_to(request.user)
         .with_debt()
+        .with_priority()
         .select_related("employer", "employer__branch", "agent", "level", "branch")
     )
     return get_object_or_404(queryset, pk=pk)
@@ -97,6 +98,7 @@ class CaseListView(LoginRequiredMixin, PermissionRequiredMixin, SingleTableMixin
         return (
             RecoveryCase.objects.visible_to(self.request.user)
             .with_debt()
+            .with_priority()
             .select_related("employer", "branch", "agent", "level")
         )
 

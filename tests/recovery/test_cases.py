@@ -369,3 +369,38 @@ def test_letters_for_every_case_the_filters_give(client, agent_ss, case, branch_
     assert response.content.startswith(b"%PDF")
     lettered = set(FollowUp.objects.filter(kind="letter").values_list("case_id", flat=True))
     assert lettered == {case.pk, other.pk} and closed.pk not in lettered
+
+
+@pytest.mark.django_db
+def test_priority_is_derived_from_debt_age_and_broken_promises(agent_ss, branch_ss):
+    from recovery.models import RecoveryCase
+
+    today = timezone.localdate()
+
+    def make(amount, days_late, broken=0):
+        employer = EmployerFactory(branch=branch_ss)
+        due = today - datetime.timedelta(days=days_late)
+        PeriodFactory(
+            employer=employer,
+            period=(due - datetime.timedelta(days=40)).replace(day=1),
+            due_date=due,
+            employer_share=Decimal(amount),
+            worker_share=Decimal("0"),
+        )
+        return CaseFactory(employer=employer, agent=agent_ss, broken_promises=broken)
+
+    cases = {
+        "big": make("5000.00", 10),
+        "old": make("50.00", 181),
+        "broken": make("50.00", 10, broken=1),
+        "medium": make("1000.00", 10),
+        "low": make("999.99", 90),
+    }
+    priority = dict(RecoveryCase.objects.with_debt().with_priority().values_list("pk", "priority"))
+    assert {name: priority[case.pk] for name, case in cases.items()} == {
+        "big": "high",
+        "old": "high",
+        "broken": "high",
+        "medium": "medium",
+        "low": "low",
+    }
