@@ -1,0 +1,169 @@
+"""Applying a checked file: new employers, changed and new periods, and the log."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pghistory
+import psycopg
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from employers.imports.checks import any_error, build_rows, collect_errors
+from employers.imports.reading import (
+    MAX_STORED_ERRORS,
+    ImportFileError,
+    ImportResult,
+    file_sha256,
+    sniff_format,
+)
+from employers.imports.staging import copy_error, drop_temp_tables, load_staging
+from employers.models import ArrearsImport, ArrearsImportStatus
+
+
+class _Rejected(Exception):
+    """Raised inside the transaction to roll it back when rows are invalid."""
+
+
+def merge_rows(cursor) -> tuple[int, int, int]:
+    cursor.execute(
+        """
+        INSERT INTO employers_employer
+            (employer_number, person_type, nit, dui, nrc, legal_name, trade_name,
+             economic_activity, sector, address, phone, email, legal_representative,
+             branch_id, status, created_at, updated_at)
+        SELECT f.employer_number,
+               CASE WHEN length(f.nit) = 9 THEN 'natural' ELSE 'legal' END,
+               f.nit, CASE WHEN length(f.nit) = 9 THEN f.nit ELSE '' END, '',
+               f.legal_name, '', '', 'private', '', '', '', '', f.branch_id, 'active',
+               now(), now()
+          FROM arrears_employers f
+         WHERE NOT EXISTS (SELECT 1 FROM employers_employer e
+                            WHERE e.employer_number = f.employer_number)
+        """
+    )
+    employers_created = cursor.rowcount
+    # Only rows whose figures differ are touched, so a re-import writes nothing and the
+    # history holds real changes only.
+    cursor.execute(
+        """
+        UPDATE employers_contributionperiod p
+           SET due_date = r.due_date, employer_share = r.employer_share,
+               worker_share = r.worker_share, fines = r.fines, surcharges = r.surcharges,
+               paid = r.paid
+          FROM arrears_rows r
+          JOIN employers_employer e ON e.employer_number = r.employer_number
+         WHERE p.employer_id = e.id AND p.period = r.period
+           AND (p.due_date, p.employer_share, p.worker_share, p.fines, p.surcharges, p.paid)
+               IS DISTINCT FROM
+               (r.due_date, r.employer_share, r.worker_share, r.fines, r.surcharges, r.paid)
+        """
+    )
+    periods_updated = cursor.rowcount
+    cursor.execute(
+        """
+        INSERT INTO employers_contributionperiod
+            (employer_id, period, due_date, employer_share, worker_share, fines,
+             surcharges, paid)
+        SELECT e.id, r.period, r.due_date, r.employer_share, r.worker_share, r.fines,
+               r.surcharges, r.paid
+          FROM arrears_rows r
+          JOIN employers_employer e ON e.employer_number = r.employer_number
+         WHERE NOT EXISTS (SELECT 1 FROM employers_contributionperiod p
+                            WHERE p.employer_id = e.id AND p.period = r.period)
+        """
+    )
+    return employers_created, cursor.rowcount, periods_updated
+
+
+def run_arrears_import(
+    *,
+    path: Path,
+    file_name: str,
+    actor=None,
+    dry_run: bool = False,
+    record: ArrearsImport | None = None,
+) -> ImportResult:
+    """Validate and, unless dry_run or invalid, apply an arrears file.
+
+    A real run is logged in `record` (a previewed import being confirmed) or in a new
+    ArrearsImport, applied or rejected. A file that cannot be read at all raises
+    ImportFileError and writes nothing.
+    """
+    sha256 = file_sha256(path)
+    result = ImportResult(file_name=file_name, sha256=sha256, dry_run=dry_run)
+    result.previous_import = (
+        ArrearsImport.objects.filter(sha256=sha256, status=ArrearsImportStatus.APPLIED)
+        .order_by("-applied_at")
+        .first()
+    )
+    fmt = sniff_format(path)
+    try:
+        with (
+            transaction.atomic(),
+            pghistory.context(
+                user=actor.pk if actor else None, import_file=file_name, import_sha256=sha256
+            ),
+            connection.cursor() as django_cursor,
+        ):
+            cursor = django_cursor.cursor  # the psycopg cursor, for COPY
+            # One import at a time: two at once would both see a period as new.
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext('recupera.arrears_import'))")
+            cursor.execute("SET LOCAL work_mem = '256MB'")
+            # New employers' search index takes them in its pending list, merged later,
+            # instead of one index page write per trigram.
+            cursor.execute("SET LOCAL gin_pending_list_limit = '64MB'")
+            # A CSV is first loaded with its amounts typed: PostgreSQL checks them while
+            # copying, which is much cheaper than checking text. Any problem at all sends
+            # the file through the all-text path, which reports every bad row.
+            typed = fmt.kind == "csv" and load_staging(cursor, path, fmt, typed=True)
+            if typed:
+                result.rows_total = build_rows(cursor, typed=True)
+            if not typed or (result.rows_total and any_error(cursor)):
+                try:
+                    load_staging(cursor, path, fmt, typed=False)
+                except psycopg.Error as exc:
+                    result.errors = copy_error(exc, path, fmt)
+                    result.error_count = len(result.errors)
+                    raise _Rejected from exc
+                result.rows_total = build_rows(cursor)
+                if result.rows_total and any_error(cursor):
+                    result.errors, result.error_count = collect_errors(cursor)
+                    raise _Rejected
+            if result.rows_total == 0:
+                raise ImportFileError(_("The file has a header but no rows."))
+            applied = record or ArrearsImport(created_by=actor, file_name=file_name)
+            applied.sha256 = sha256
+            applied.status = ArrearsImportStatus.APPLIED
+            applied.applied_at = timezone.now()
+            applied.save()
+            created, inserted, updated = merge_rows(cursor)
+            result.employers_created = created
+            result.periods_created = inserted
+            result.periods_updated = updated
+            result.periods_unchanged = result.rows_total - inserted - updated
+            record_counts(applied, result)
+            drop_temp_tables(cursor)
+            if dry_run:
+                transaction.set_rollback(True)
+    except _Rejected:
+        if not dry_run:
+            rejected = record or ArrearsImport(created_by=actor, file_name=file_name)
+            rejected.sha256 = sha256
+            rejected.status = ArrearsImportStatus.REJECTED
+            record_counts(rejected, result)
+    return result
+
+
+def record_counts(record: ArrearsImport, result: ImportResult, *, save: bool = True) -> None:
+    """Copy a result's counts and first errors onto its import log row."""
+    record.rows_total = result.rows_total
+    record.employers_created = result.employers_created
+    record.periods_created = result.periods_created
+    record.periods_updated = result.periods_updated
+    record.periods_unchanged = result.periods_unchanged
+    record.error_count = result.error_count
+    record.errors = [error.as_dict() for error in result.errors[:MAX_STORED_ERRORS]]
+    if save:
+        record.save()
