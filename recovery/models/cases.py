@@ -1,6 +1,9 @@
+"""Recovery cases: their states, opening rule, strategy levels and timeline."""
+
 import datetime
 
 import pghistory
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.db.models import Case, Exists, Min, OuterRef, Q, Subquery, Sum, Value, When
@@ -61,6 +64,8 @@ ALLOWED_TRANSITIONS: dict[str, set[str]] = {
     CaseStatus.SETTLED: set(),
     CaseStatus.CLOSED: set(),
 }
+
+
 ACTIVE_STATUSES = [
     CaseStatus.OPEN,
     CaseStatus.IN_CONTACT,
@@ -68,6 +73,8 @@ ACTIVE_STATUSES = [
     CaseStatus.AGREEMENT,
     CaseStatus.REFERRED,
 ]
+
+
 # States the collection agent works; a referred case belongs to the Legal Unit.
 WORKED_STATUSES = [CaseStatus.OPEN, CaseStatus.IN_CONTACT, CaseStatus.PROMISE]
 
@@ -174,6 +181,8 @@ class Priority(models.TextChoices):
 
 
 HIGH_PRIORITY_DEBT = 5000
+
+
 MEDIUM_PRIORITY_DEBT = 1000
 
 
@@ -225,8 +234,8 @@ class RecoveryCaseQuerySet(models.QuerySet):
     def with_pending_promise(self, until: datetime.date) -> "RecoveryCaseQuerySet":
         return self.annotate(
             promise_due=Exists(
-                PaymentPromise.objects.filter(
-                    case=OuterRef("pk"), status=PromiseStatus.PENDING, promised_on__lte=until
+                apps.get_model("recovery", "PaymentPromise").objects.filter(
+                    case=OuterRef("pk"), status="pending", promised_on__lte=until
                 )
             )
         )
@@ -357,276 +366,3 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.before} → {self.after}"
-
-
-class FollowUpKind(models.TextChoices):
-    CALL = "call", _("Call")
-    VISIT = "visit", _("Visit")
-    EMAIL = "email", _("E-mail")
-    LETTER = "letter", _("Letter")
-    MEETING = "meeting", _("Meeting")
-    OTHER = "other", _("Other")
-
-
-class FollowUpOutcome(models.TextChoices):
-    REACHED = "reached", _("Reached")
-    NOT_REACHED = "not_reached", _("Not reached")
-    REFUSED = "refused", _("Refused to pay")
-    PROMISED = "promised", _("Promised to pay")
-    PAID = "paid", _("Says it paid")
-    WRONG_DATA = "wrong_data", _("Wrong contact data")
-    SENT = "sent", _("Sent / delivered")
-
-
-class FollowUp(models.Model):
-    """A recorded collection action (gestión de cobro)."""
-
-    case = models.ForeignKey(RecoveryCase, on_delete=models.CASCADE, related_name="follow_ups")
-    kind = models.CharField(_("kind"), max_length=10, choices=FollowUpKind)
-    occurred_at = models.DateTimeField(_("when"), default=timezone.now)
-    contact_person = models.CharField(_("contact person"), max_length=150, blank=True)
-    outcome = models.CharField(_("outcome"), max_length=12, choices=FollowUpOutcome)
-    notes = models.TextField(_("notes"), blank=True)
-    next_action = models.CharField(_("next action"), max_length=200, blank=True)
-    next_action_on = models.DateField(_("next action on"), null=True, blank=True)
-    letter = models.CharField(_("letter"), max_length=20, choices=LetterKind, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recorded by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
-
-    class Meta:
-        ordering = ["-occurred_at", "-id"]
-        verbose_name = _("follow-up")
-        verbose_name_plural = _("follow-ups")
-        indexes = [models.Index(fields=["case", "occurred_at"], name="followup_case_at_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} · {self.get_outcome_display()}"
-
-
-class Attachment(models.Model):
-    """A file attached to a follow-up, stored outside the static tree."""
-
-    follow_up = models.ForeignKey(FollowUp, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(_("file"), upload_to="followups/%Y/%m/")
-    original_name = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField(_("size"))
-
-    class Meta:
-        verbose_name = _("attachment")
-        verbose_name_plural = _("attachments")
-
-    def __str__(self) -> str:
-        return self.original_name
-
-
-class PromiseStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")
-    KEPT = "kept", _("Kept")
-    PARTLY_KEPT = "partly_kept", _("Partly kept")
-    BROKEN = "broken", _("Broken")
-
-
-@pghistory.track()
-class PaymentPromise(models.Model):
-    """The employer promises to pay an amount by a date; checked on that date."""
-
-    case = models.ForeignKey(RecoveryCase, on_delete=models.CASCADE, related_name="promises")
-    follow_up = models.ForeignKey(
-        FollowUp, on_delete=models.PROTECT, null=True, blank=True, related_name="promises"
-    )
-    amount = models.DecimalField(_("amount promised"), **MONEY)
-    promised_on = models.DateField(_("promised for"))
-    # What the account showed as paid when the promise was made: payments since then
-    # are the difference.
-    baseline_paid = models.DecimalField(_("paid when promised"), **MONEY)
-    status = models.CharField(
-        _("status"), max_length=12, choices=PromiseStatus, default=PromiseStatus.PENDING
-    )
-    paid_since = models.DecimalField(_("paid since the promise"), null=True, blank=True, **MONEY)
-    evaluated_on = models.DateField(_("checked on"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-promised_on", "-id"]
-        verbose_name = _("payment promise")
-        verbose_name_plural = _("payment promises")
-        constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="promise_amount_gt_0"),
-        ]
-        indexes = [
-            models.Index(
-                fields=["promised_on"],
-                condition=Q(status="pending"),
-                name="promise_pending_idx",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"${self.amount} · {self.promised_on:%d/%m/%Y}"
-
-
-class DocumentRequirement(models.Model):
-    """A document a case file needs (documentación base); the list is configurable."""
-
-    name = models.CharField(_("name"), max_length=150, unique=True)
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
-    is_active = models.BooleanField(_("active"), default=True)
-
-    class Meta:
-        ordering = ["order", "name"]
-        verbose_name = _("base document")
-        verbose_name_plural = _("base documents")
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class CaseDocument(models.Model):
-    case = models.ForeignKey(RecoveryCase, on_delete=models.CASCADE, related_name="documents")
-    requirement = models.ForeignKey(DocumentRequirement, on_delete=models.PROTECT)
-    file = models.FileField(_("file"), upload_to="cases/%Y/%m/", blank=True)
-    original_name = models.CharField(_("file name"), max_length=255, blank=True)
-    is_missing = models.BooleanField(_("missing"), default=False)
-    note = models.CharField(_("note"), max_length=255, blank=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        verbose_name = _("case document")
-        verbose_name_plural = _("case documents")
-        constraints = [
-            models.UniqueConstraint(fields=["case", "requirement"], name="one_document_per_need")
-        ]
-
-    def __str__(self) -> str:
-        return self.requirement.name
-
-
-class EmployerSnapshot(models.Model):
-    """Each night, the state of every employer with debt, kept as it was.
-
-    Roll rates, cure rates and any past month's figures are computed from these rows.
-    """
-
-    taken_on = models.DateField(_("date"))
-    employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="+")
-    branch = models.ForeignKey("employers.Branch", on_delete=models.PROTECT, related_name="+")
-    debt = models.DecimalField(_("debt"), **MONEY)
-    oldest_due = models.DateField(_("oldest due date"), null=True)
-    aging_bucket = models.CharField(_("aging bucket"), max_length=10, blank=True)
-    case = models.ForeignKey(RecoveryCase, on_delete=models.SET_NULL, null=True, related_name="+")
-    case_status = models.CharField(_("case status"), max_length=12, blank=True)
-    level_order = models.PositiveSmallIntegerField(_("strategy level"), null=True)
-
-    class Meta:
-        verbose_name = _("employer snapshot")
-        verbose_name_plural = _("employer snapshots")
-        constraints = [
-            models.UniqueConstraint(fields=["taken_on", "employer"], name="one_snapshot_a_day")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.taken_on:%Y-%m-%d} · {self.employer_id}"
-
-
-class JobRun(models.Model):
-    """One night's run of one job: it runs once per date, whoever starts it."""
-
-    job = models.CharField(_("job"), max_length=60)
-    run_date = models.DateField(_("run as of"))
-    started_at = models.DateTimeField(_("started"), default=timezone.now)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
-    counts = models.JSONField(_("counts"), default=dict, blank=True)
-
-    class Meta:
-        ordering = ["-run_date", "job"]
-        verbose_name = _("job run")
-        verbose_name_plural = _("job runs")
-        constraints = [
-            models.UniqueConstraint(fields=["job", "run_date"], name="job_runs_once_a_date")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.job} {self.run_date:%Y-%m-%d}"
-
-
-class ReferralStatus(models.TextChoices):
-    PENDING = "pending", _("Pending acceptance")
-    ACCEPTED = "accepted", _("Accepted")
-    RETURNED = "returned", _("Returned to the department")
-    CLOSED = "closed", _("Closed")
-
-
-class JudicialStage(models.TextChoices):
-    PREPARATION = "preparation", _("Preparing the claim")
-    FILED = "filed", _("Claim filed (proceso ejecutivo)")
-    SERVED = "served", _("Employer served")
-    SEIZURE = "seizure", _("Seizure (embargo)")
-    JUDGMENT = "judgment", _("Judgment")
-    ENFORCEMENT = "enforcement", _("Enforcement")
-    SETTLED = "settled", _("Paid / settled")
-
-
-class LegalReferralQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "LegalReferralQuerySet":
-        if user.is_authenticated and user.role == Role.LEGAL:
-            return self
-        return scope_to_branch(self, user, branch_field="case__branch")
-
-
-@pghistory.track()
-class LegalReferral(models.Model):
-    """A case handed to the Legal Unit for judicial collection."""
-
-    case = models.ForeignKey(RecoveryCase, on_delete=models.PROTECT, related_name="referrals")
-    agreement = models.ForeignKey(
-        "agreements.PaymentAgreement",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="referrals",
-    )
-    status = models.CharField(
-        _("status"), max_length=10, choices=ReferralStatus, default=ReferralStatus.PENDING
-    )
-    referred_on = models.DateField(_("referred"))
-    debt = models.DecimalField(_("debt when referred"), **MONEY)
-    reason = models.TextField(_("reason"), blank=True)
-    accepted_on = models.DateField(_("accepted"), null=True, blank=True)
-    accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    returned_reason = models.TextField(_("why it was returned"), blank=True)
-    judicial_stage = models.CharField(
-        _("judicial stage"), max_length=12, choices=JudicialStage, blank=True
-    )
-    amount_recovered = models.DecimalField(_("recovered"), default=ZERO, **MONEY)
-    notes = models.TextField(_("notes"), blank=True)
-
-    objects = LegalReferralQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-referred_on", "-id"]
-        verbose_name = _("legal referral")
-        verbose_name_plural = _("legal referrals")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["case"],
-                condition=Q(status__in=["pending", "accepted"]),
-                name="one_open_referral_per_case",
-            ),
-            models.CheckConstraint(
-                condition=Q(amount_recovered__gte=0), name="referral_recovered_ge_0"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return _("Referral of case %(case)s") % {"case": self.case_id}

@@ -1,0 +1,41 @@
+"""The recovery app's models, by subject."""
+
+from recovery.models.cases import (  # noqa: F401
+    ACTIVE_STATUSES,
+    ALLOWED_TRANSITIONS,
+    HIGH_PRIORITY_DEBT,
+    MEDIUM_PRIORITY_DEBT,
+    WORKED_STATUSES,
+    CaseEvent,
+    CaseEventKind,
+    CaseOpeningRule,
+    CaseStatus,
+    CloseReason,
+    HoldReason,
+    LetterKind,
+    Priority,
+    RecoveryCase,
+    RecoveryCaseQuerySet,
+    StrategyAction,
+    StrategyLevel,
+)
+from recovery.models.legal import (  # noqa: F401
+    JudicialStage,
+    LegalReferral,
+    LegalReferralQuerySet,
+    ReferralStatus,
+)
+from recovery.models.nightly import (  # noqa: F401
+    EmployerSnapshot,
+    JobRun,
+)
+from recovery.models.work import (  # noqa: F401
+    Attachment,
+    CaseDocument,
+    DocumentRequirement,
+    FollowUp,
+    FollowUpKind,
+    FollowUpOutcome,
+    PaymentPromise,
+    PromiseStatus,
+)

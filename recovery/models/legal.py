@@ -1,0 +1,86 @@
+"""Cases referred to the Legal Unit."""
+
+import pghistory
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from employers.models import MONEY, ZERO
+from people.access import scope_to_branch
+from people.roles import Role
+from recovery.models.cases import RecoveryCase
+
+
+class ReferralStatus(models.TextChoices):
+    PENDING = "pending", _("Pending acceptance")
+    ACCEPTED = "accepted", _("Accepted")
+    RETURNED = "returned", _("Returned to the department")
+    CLOSED = "closed", _("Closed")
+
+
+class JudicialStage(models.TextChoices):
+    PREPARATION = "preparation", _("Preparing the claim")
+    FILED = "filed", _("Claim filed (proceso ejecutivo)")
+    SERVED = "served", _("Employer served")
+    SEIZURE = "seizure", _("Seizure (embargo)")
+    JUDGMENT = "judgment", _("Judgment")
+    ENFORCEMENT = "enforcement", _("Enforcement")
+    SETTLED = "settled", _("Paid / settled")
+
+
+class LegalReferralQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "LegalReferralQuerySet":
+        if user.is_authenticated and user.role == Role.LEGAL:
+            return self
+        return scope_to_branch(self, user, branch_field="case__branch")
+
+
+@pghistory.track()
+class LegalReferral(models.Model):
+    """A case handed to the Legal Unit for judicial collection."""
+
+    case = models.ForeignKey(RecoveryCase, on_delete=models.PROTECT, related_name="referrals")
+    agreement = models.ForeignKey(
+        "agreements.PaymentAgreement",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=ReferralStatus, default=ReferralStatus.PENDING
+    )
+    referred_on = models.DateField(_("referred"))
+    debt = models.DecimalField(_("debt when referred"), **MONEY)
+    reason = models.TextField(_("reason"), blank=True)
+    accepted_on = models.DateField(_("accepted"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    returned_reason = models.TextField(_("why it was returned"), blank=True)
+    judicial_stage = models.CharField(
+        _("judicial stage"), max_length=12, choices=JudicialStage, blank=True
+    )
+    amount_recovered = models.DecimalField(_("recovered"), default=ZERO, **MONEY)
+    notes = models.TextField(_("notes"), blank=True)
+
+    objects = LegalReferralQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-referred_on", "-id"]
+        verbose_name = _("legal referral")
+        verbose_name_plural = _("legal referrals")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=Q(status__in=["pending", "accepted"]),
+                name="one_open_referral_per_case",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_recovered__gte=0), name="referral_recovered_ge_0"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("Referral of case %(case)s") % {"case": self.case_id}
