@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from agreements import payments
 from agreements import services as agreement_services
 from recovery import services as case_services
 from recovery.models import CaseStatus, FollowUp, RecoveryCase
@@ -70,7 +71,7 @@ def seed_activity(*, seed: int = 2026, share: float = 0.25) -> dict[str, int]:
                     notary="Lic. Rosa Elena Guevara",
                     protocol=f"Libro {rng.randint(1, 40)}, folio {rng.randint(1, 200)}",
                 )
-                agreement_services.payment_record(
+                payments.payment_record(
                     agreement=agreement,
                     actor=agent,
                     receipt_number=f"DEMO-{agreement.pk:06d}",

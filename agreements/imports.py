@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from agreements.models import Payment, PaymentAgreement
-from agreements.services import payment_record
+from agreements.payments import payment_record
 from employers.imports import (
     ImportFileError,
     RowError,

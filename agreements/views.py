@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from agreements import services
+from agreements import payments, services
 from agreements.filters import AgreementFilter
 from agreements.forms import AgreementTermsForm, LegalizeForm, PaymentForm, ReasonForm, SignForm
 from agreements.models import AgreementStatus, Payment, PaymentAgreement
@@ -124,7 +124,7 @@ def agreement_detail(request, pk: int):
     amount = request.GET.get("preview")
     if amount:
         try:
-            preview = services.allocation_preview(agreement=agreement, amount=Decimal(amount))
+            preview = payments.allocation_preview(agreement=agreement, amount=Decimal(amount))
         except (InvalidOperation, ValueError):
             messages.error(request, _("Write the amount with a dot for decimals."))
     return render(
@@ -245,7 +245,7 @@ def payment_create(request, pk):
     return _act(
         request,
         pk,
-        lambda a, d: services.payment_record(
+        lambda a, d: payments.payment_record(
             agreement=a,
             actor=request.user,
             receipt_number=d["receipt_number"],
@@ -268,7 +268,7 @@ def payment_reverse(request, pk, payment_pk):
         messages.error(request, _("Say why the payment is reversed."))
     else:
         try:
-            services.payment_reverse(
+            payments.payment_reverse(
                 payment=payment, actor=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:

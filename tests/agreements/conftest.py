@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from agreements import services
+from agreements import payments, services
 from tests.factories import CaseFactory, PeriodFactory
 
 
@@ -59,7 +59,7 @@ def active(agreement, agent_ss):
         notary="Lic. Ana Mejía",
         protocol="Libro 12, folio 34",
     )
-    services.payment_record(
+    payments.payment_record(
         agreement=agreement,
         actor=agent_ss,
         receipt_number="R-0",

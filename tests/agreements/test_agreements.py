@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
-from agreements import services
+from agreements import payments, services
 from agreements.models import ConceptAllocation, Installment, Payment
 from people.roles import Role
 from tests.factories import UserFactory
@@ -81,7 +81,7 @@ def test_it_comes_into_force_only_once_legalized_and_the_down_payment_paid(agree
 
 
 def pay(agreement, actor, receipt, amount):
-    return services.payment_record(
+    return payments.payment_record(
         agreement=agreement,
         actor=actor,
         receipt_number=receipt,
@@ -143,7 +143,7 @@ def test_a_receipt_counts_once(active, agent_ss):
 def test_a_reversal_undoes_the_allocations_and_keeps_the_others(active, agent_ss):
     first = pay(active, agent_ss, "R-1", "60.00")
     pay(active, agent_ss, "R-2", "60.00")
-    services.payment_reverse(payment=first, actor=agent_ss, reason="Cheque rechazado")
+    payments.payment_reverse(payment=first, actor=agent_ss, reason="Cheque rechazado")
     assert installments(active)[1:] == [
         (1, Decimal("60.00"), "partly_paid"),
         (2, Decimal("0.00"), "pending"),
@@ -152,7 +152,7 @@ def test_a_reversal_undoes_the_allocations_and_keeps_the_others(active, agent_ss
     total = sum(a.amount for a in ConceptAllocation.objects.all())
     assert total == Decimal("105.00")  # the down payment and the live payment
     with pytest.raises(ValidationError):
-        services.payment_reverse(payment=first, actor=agent_ss, reason="otra vez")
+        payments.payment_reverse(payment=first, actor=agent_ss, reason="otra vez")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -179,7 +179,7 @@ def test_two_payments_at_the_same_moment_both_count_once(reference_data, branch_
     def post(receipt):
         try:
             barrier.wait()
-            services.payment_record(
+            payments.payment_record(
                 agreement=agreement,
                 actor=agent,
                 receipt_number=receipt,

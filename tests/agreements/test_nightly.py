@@ -128,7 +128,7 @@ def test_warning_before_an_installment_falls_due_is_sent_once(active, policy, ag
 
 @pytest.mark.django_db
 def test_a_paid_agreement_completes_and_settles_its_case(active, agent_ss):
-    from agreements.services import payment_record
+    from agreements.payments import payment_record
 
     payment_record(
         agreement=active,

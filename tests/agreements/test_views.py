@@ -202,7 +202,7 @@ def test_referral_list_queries_are_bounded(
 
 @pytest.mark.django_db
 def test_the_schedule_shows_which_receipts_paid_each_installment(client, agent_ss, active):
-    from agreements.services import payment_record
+    from agreements.payments import payment_record
 
     payment_record(
         agreement=active,

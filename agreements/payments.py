@@ -1,0 +1,213 @@
+"""Payments on agreements: recording, allocation and reversal.
+
+Locks are always taken in the same order — the agreement, then its installments by
+number — so two payments posted at once to one agreement serialize instead of
+deadlocking, and both count exactly once.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from agreements.models import (
+    AgreementPeriod,
+    AgreementStatus,
+    AllocationOrder,
+    Concept,
+    ConceptAllocation,
+    Installment,
+    InstallmentAllocation,
+    InstallmentStatus,
+    Payment,
+    PaymentAgreement,
+)
+from agreements.services import PAYABLE_STATUSES, _event, _locked
+from employers.models import ZERO
+from employers.money import format_money, to_cents
+from people.models import User
+
+
+def _installment_status(installment: Installment) -> str:
+    if installment.paid_amount >= installment.amount:
+        return InstallmentStatus.PAID
+    if installment.overdue_since:
+        return InstallmentStatus.OVERDUE
+    if installment.paid_amount > 0:
+        return InstallmentStatus.PARTLY_PAID
+    return InstallmentStatus.PENDING
+
+
+def _concept_sequence(agreement: PaymentAgreement) -> list[tuple[AgreementPeriod, str, Decimal]]:
+    """The debt as an ordered list of (period, concept, amount): the order payments settle it."""
+    periods = list(agreement.periods.select_related("period").order_by("period__period"))
+    concepts = [Concept.CONTRIBUTIONS, Concept.FINES, Concept.SURCHARGES]
+    if agreement.policy.allocation_order == AllocationOrder.CONCEPT_FIRST:
+        pairs = [(p, c) for c in concepts for p in periods]
+    else:
+        pairs = [(p, c) for p in periods for c in concepts]
+    return [(p, c, getattr(p, c)) for p, c in pairs if getattr(p, c) > 0]
+
+
+def _take(sequence, already: Decimal, amount: Decimal):
+    """Walk the sequence past what is already settled and settle `amount` more."""
+    taken = []
+    for item, *rest in sequence:
+        size = rest[-1]
+        if already >= size:
+            already -= size
+            continue
+        room = size - already
+        already = ZERO
+        part = min(room, amount)
+        if part > 0:
+            taken.append((item, *rest[:-1], part))
+            amount -= part
+        if amount <= 0:
+            break
+    return taken, amount
+
+
+def allocation_preview(*, agreement: PaymentAgreement, amount: Decimal):
+    """Where a payment of `amount` would go: installments and parts of the debt."""
+    amount = to_cents(amount)
+    installments = [
+        (i, i.balance) for i in agreement.installments.order_by("number") if i.balance > 0
+    ]
+    to_installments, leftover = _take([(i, b) for i, b in installments], ZERO, amount)
+    already = (
+        ConceptAllocation.objects.filter(payment__agreement=agreement).aggregate(
+            total=Sum("amount")
+        )["total"]
+        or ZERO
+    )
+    to_concepts, _rest = _take(_concept_sequence(agreement), already, amount - leftover)
+    return to_installments, to_concepts, leftover
+
+
+@transaction.atomic
+def payment_record(
+    *,
+    agreement: PaymentAgreement,
+    actor: User | None,
+    receipt_number: str,
+    paid_on: datetime.date,
+    amount: Decimal,
+) -> Payment:
+    """Apply a payment to the oldest unpaid installment first; partial allowed."""
+    agreement = _locked(agreement)
+    amount = to_cents(amount)
+    receipt_number = receipt_number.strip()
+    if agreement.status not in PAYABLE_STATUSES:
+        raise ValidationError(
+            _("No payment can be recorded on an agreement that is “%(status)s”.")
+            % {"status": AgreementStatus(agreement.status).label}
+        )
+    if amount <= 0:
+        raise ValidationError(_("The amount must be greater than zero."))
+    if not receipt_number:
+        raise ValidationError(_("The receipt number is required."))
+    if paid_on > timezone.localdate():
+        raise ValidationError(_("A payment cannot be dated in the future."))
+    if Payment.objects.filter(receipt_number=receipt_number).exists():
+        raise ValidationError(
+            _("Receipt %(receipt)s is already recorded.") % {"receipt": receipt_number},
+            code="duplicate_receipt",
+        )
+    # Installments locked after the agreement, always by number.
+    installments = list(
+        Installment.objects.select_for_update().filter(agreement=agreement).order_by("number")
+    )
+    to_installments, leftover = _take(
+        [(i, i.balance) for i in installments if i.balance > 0], ZERO, amount
+    )
+    payment = Payment.objects.create(
+        agreement=agreement,
+        receipt_number=receipt_number,
+        paid_on=paid_on,
+        amount=amount,
+        recorded_by=actor,
+        unallocated=leftover,
+    )
+    for installment, part in to_installments:
+        InstallmentAllocation.objects.create(payment=payment, installment=installment, amount=part)
+        installment.paid_amount += part
+        installment.status = _installment_status(installment)
+        installment.save(update_fields=["paid_amount", "status"])
+    already = (
+        ConceptAllocation.objects.filter(payment__agreement=agreement).aggregate(
+            total=Sum("amount")
+        )["total"]
+        or ZERO
+    )
+    to_concepts, _rest = _take(_concept_sequence(agreement), already, amount - leftover)
+    ConceptAllocation.objects.bulk_create(
+        ConceptAllocation(payment=payment, agreement_period=period, concept=concept, amount=part)
+        for period, concept, part in to_concepts
+    )
+    _event(agreement, "payment", actor, "", format_money(amount), receipt_number)
+    return payment
+
+
+def _reapply_payments(agreement: PaymentAgreement) -> None:
+    """Rebuild every allocation from the live payments, oldest first.
+
+    A reversal in the middle would otherwise leave an older installment unpaid while a
+    newer one keeps money: the rule is always the oldest unpaid installment first.
+    """
+    installments = list(
+        Installment.objects.select_for_update().filter(agreement=agreement).order_by("number")
+    )
+    InstallmentAllocation.objects.filter(installment__agreement=agreement).delete()
+    ConceptAllocation.objects.filter(payment__agreement=agreement).delete()
+    for installment in installments:
+        installment.paid_amount = ZERO
+    sequence = _concept_sequence(agreement)
+    settled = ZERO
+    for live in agreement.payments.filter(reversed_at__isnull=True).order_by("paid_on", "pk"):
+        parts, leftover = _take(
+            [(i, i.amount - i.paid_amount) for i in installments if i.paid_amount < i.amount],
+            ZERO,
+            live.amount,
+        )
+        for installment, part in parts:
+            InstallmentAllocation.objects.create(payment=live, installment=installment, amount=part)
+            installment.paid_amount += part
+        if live.unallocated != leftover:
+            live.unallocated = leftover
+            live.save(update_fields=["unallocated"])
+        concept_parts, _rest = _take(sequence, settled, live.amount - leftover)
+        ConceptAllocation.objects.bulk_create(
+            ConceptAllocation(payment=live, agreement_period=p, concept=c, amount=a)
+            for p, c, a in concept_parts
+        )
+        settled += live.amount - leftover
+    for installment in installments:
+        installment.status = _installment_status(installment)
+    Installment.objects.bulk_update(installments, ["paid_amount", "status"])
+
+
+@transaction.atomic
+def payment_reverse(*, payment: Payment, actor: User, reason: str) -> Payment:
+    """Undo a payment's allocations; the others are reapplied in their order."""
+    agreement = _locked(payment.agreement)
+    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    if payment.reversed_at:
+        raise ValidationError(_("This payment was already reversed."))
+    if not reason.strip():
+        raise ValidationError(_("Say why the payment is reversed."))
+    payment.reversed_at, payment.reversed_by, payment.reversal_reason = (
+        timezone.now(),
+        actor,
+        reason,
+    )
+    payment.save(update_fields=["reversed_at", "reversed_by", "reversal_reason"])
+    _reapply_payments(agreement)
+    _event(agreement, "reversal", actor, format_money(payment.amount), "", reason)
+    return payment
