@@ -130,10 +130,14 @@ def agreements_breach(*, run_date: datetime.date) -> int:
                        p.grace_days
                   FROM agreements_paymentagreement a
                   JOIN agreements_agreementpolicy p ON p.id = a.policy_id
+                  JOIN recovery_recoverycase c ON c.id = a.case_id
                  -- No FOR UPDATE: locking every active agreement writes each row. The
                  -- UPDATE below locks only the breached ones and rechecks their status,
                  -- so a concurrent run finds them referred and leaves them alone.
                  WHERE a.status = 'active'
+                   -- A case on hold (dispute, hardship, account correction) never
+                   -- escalates while the hold lasts.
+                   AND (c.hold_until IS NULL OR c.hold_until < %(day)s)
             ), overdue AS (
                 SELECT i.agreement_id, count(*) AS n, max(%(day)s - i.due_date) AS worst,
                        string_agg(i.number::text, ', ' ORDER BY i.number) AS numbers

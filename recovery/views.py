@@ -366,7 +366,7 @@ def demand_notice(request, pk: int):
 def bulk_action(request):
     """From the case list: reassign the selected cases, or print their demand letters."""
     queryset = RecoveryCase.objects.visible_to(request.user).with_debt()
-    if request.POST.get("scope") == "filtered":
+    if "filtered" in (request.POST.get("scope"), request.GET.get("scope")):
         # Every case the list's filters give, not only the ticked ones.
         from django.http import QueryDict
 

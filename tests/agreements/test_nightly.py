@@ -156,3 +156,14 @@ def test_missed_nights_are_caught_up_in_order(active, policy, time_machine):
     assert list(results) == [(start + datetime.timedelta(days=n)).isoformat() for n in range(1, 9)]
     breached_on = active.__class__.objects.get(pk=active.pk).breached_on
     assert breached_on == start + datetime.timedelta(days=6)  # not the day it caught up
+
+
+@pytest.mark.django_db
+def test_a_case_on_hold_is_not_escalated_while_the_hold_lasts(active, policy):
+    second = first_installments(active)[1]
+    day = second.due_date + datetime.timedelta(days=6)
+    case = active.case
+    case.hold_until, case.hold_reason = day, "dispute"
+    case.save()
+    assert night(day) == 0
+    assert night(day + datetime.timedelta(days=1)) == 1

@@ -404,3 +404,26 @@ def test_priority_is_derived_from_debt_age_and_broken_promises(agent_ss, branch_
         "medium": "medium",
         "low": "low",
     }
+
+
+@pytest.mark.django_db
+def test_branch_head_reassigns_every_filtered_case(
+    client, branch_head_ss, agent_ss, case, branch_ss
+):
+    other_agent = UserFactory(role=Role.AGENT, branch=branch_ss)
+    second = CaseFactory(employer=EmployerFactory(branch=branch_ss), agent=agent_ss)
+    closed = CaseFactory(
+        employer=EmployerFactory(branch=branch_ss),
+        agent=agent_ss,
+        status="closed",
+        close_reason="paid",
+    )
+    client.force_login(branch_head_ss)
+    client.post(
+        reverse("recovery:bulk_action") + "?scope=filtered",
+        {"action": "assign", "agent": other_agent.pk, "filter_query": "status=open"},
+    )
+    for item in (case, second, closed):
+        item.refresh_from_db()
+    assert case.agent == other_agent and second.agent == other_agent
+    assert closed.agent == agent_ss
