@@ -167,6 +167,9 @@ def agreements_breach(*, run_date: datetime.date) -> int:
                   LEFT JOIN overdue o ON o.agreement_id = r.id
                   LEFT JOIN new_arrears na ON na.agreement_id = r.id
                  WHERE a.id = r.id
+                   -- Checked on the updated row itself: a run that waited for another's
+                   -- lock sees the agreement already referred and leaves it.
+                   AND a.status = 'active'
                    AND (o.n >= r.breach_installments OR o.worst > r.breach_days
                         OR na.periods > 0)
              RETURNING a.id, a.case_id, a.branch_id, a.breach_reason

@@ -11,6 +11,7 @@ from people.models import Notification
 from people.roles import Role
 from recovery.jobs import run_nightly_jobs
 from recovery.models import JobRun, LegalReferral
+from tests.agreements.conftest import owed_periods
 from tests.factories import PeriodFactory, UserFactory
 
 
@@ -167,3 +168,64 @@ def test_a_case_on_hold_is_not_escalated_while_the_hold_lasts(active, policy):
     case.save()
     assert night(day) == 0
     assert night(day + datetime.timedelta(days=1)) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_breach_jobs_at_once_breach_and_refer_once(reference_data, branch_ss):
+    import threading
+
+    from django.db import connection
+
+    from agreements import payments, services
+    from tests.factories import CaseFactory, EmployerFactory
+
+    agent = UserFactory(role=Role.AGENT, branch=branch_ss)
+    employer = EmployerFactory(branch=branch_ss)
+    owed_periods(employer)
+    case = CaseFactory(employer=employer, agent=agent, status="in_contact")
+    today = timezone.localdate()
+    agreement = services.agreement_create(
+        case=case,
+        actor=agent,
+        down_payment=Decimal("45.00"),
+        installments=3,
+        first_due_date=today + datetime.timedelta(days=30),
+    )
+    services.agreement_sign(agreement=agreement, actor=agent, signed_on=today)
+    services.agreement_legalize(
+        agreement=agreement,
+        actor=agent,
+        legalized_on=today,
+        notary="Lic. Mejía",
+        protocol="Libro 1",
+    )
+    payments.payment_record(
+        agreement=agreement,
+        actor=agent,
+        receipt_number="R-0",
+        paid_on=today,
+        amount=Decimal("45.00"),
+    )
+    services.agreement_activate(agreement=agreement, actor=agent)
+    day = first_installments(agreement)[1].due_date + datetime.timedelta(days=61)
+    installments_mark_overdue(run_date=day)
+    barrier = threading.Barrier(2)
+    results, errors = [], []
+
+    def run():
+        try:
+            barrier.wait()
+            results.append(agreements_breach(run_date=day))
+        except Exception as exc:  # pragma: no cover - asserted below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert sorted(results) == [0, 1]
+    assert LegalReferral.objects.count() == 1
