@@ -267,3 +267,35 @@ def test_the_celery_task_runs_the_same_nightly_service(rule, branch_ss):
     result = nightly_jobs.delay("2026-06-01").get()
     assert result["cases_open"] == {"rows": 1}
     assert JobRun.objects.filter(run_date=DAY, job="snapshots_take").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_nights_started_at_once_run_each_job_once(reference_data, branch_ss):
+    CaseOpeningRule.objects.all().delete()
+    CaseOpeningRule.objects.create(
+        valid_from=datetime.date(2026, 1, 1), min_arrears=Decimal("100.00"), min_days_late=30
+    )
+    for _ in range(5):
+        owed(EmployerFactory(branch=branch_ss))
+    barrier = threading.Barrier(2)
+    outcomes, errors = [], []
+
+    def night():
+        try:
+            barrier.wait()
+            outcomes.append(run_nightly_jobs(run_date=DAY))
+        except Exception as exc:  # pragma: no cover - asserted below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=night) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    opened = sorted(str(o["cases_open"]) for o in outcomes)
+    assert opened == ["skipped", "{'rows': 5}"]
+    assert RecoveryCase.objects.count() == 5
+    assert EmployerSnapshot.objects.filter(taken_on=DAY).count() == 5
