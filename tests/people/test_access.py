@@ -87,3 +87,12 @@ def test_notifications_are_listed_and_marked_read(client, head):
     page = client.get(reverse("notifications")).content.decode()
     assert "Convenio incumplido: 7" in page
     assert not Notification.objects.filter(read_at__isnull=True).exists()
+
+
+@pytest.mark.django_db
+def test_forbidden_and_missing_pages_are_explained_in_spanish(client, agent_ss):
+    client.force_login(agent_ss)
+    forbidden = client.get(reverse("employers:import_upload"))
+    assert forbidden.status_code == 403 and "no permite" in forbidden.content.decode()
+    missing = client.get("/patronos/999999/")
+    assert missing.status_code == 404 and "no existe" in missing.content.decode()
