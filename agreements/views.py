@@ -19,6 +19,7 @@ from agreements.models import AgreementStatus, Payment, PaymentAgreement
 from agreements.pdf import render_agreement_pdf, render_status_letter_pdf
 from agreements.tables import AgreementTable
 from config.actions import service_action
+from employers.exports import tabular_response
 from employers.models import ContributionPeriod
 from recovery.models import RecoveryCase
 
@@ -47,8 +48,46 @@ class AgreementListView(LoginRequiredMixin, PermissionRequiredMixin, SingleTable
     def get_filterset_kwargs(self, filterset_class):
         return {**super().get_filterset_kwargs(filterset_class), "user": self.request.user}
 
+    def get(self, request, *args, **kwargs):
+        fmt = request.GET.get("export")
+        if fmt in {"csv", "xlsx"}:
+            self.filterset = self.get_filterset(self.get_filterset_class())
+            if self.filterset.is_valid():
+                table = self.get_table_class()(self.filterset.qs, order_by=request.GET.get("sort"))
+                return tabular_response(_agreement_rows(table.data.data), fmt, "convenios")
+        return super().get(request, *args, **kwargs)
+
 
 agreement_list = AgreementListView.as_view()
+
+
+def _agreement_rows(queryset):
+    yield [
+        _("Agreement"),
+        _("Employer no."),
+        _("Employer"),
+        _("Branch"),
+        _("Agent"),
+        _("Status"),
+        _("Amount agreed"),
+        _("Paid"),
+        _("Next due"),
+        _("Overdue"),
+    ]
+    for agreement in queryset.iterator(chunk_size=2000):
+        agent = agreement.case.agent
+        yield [
+            agreement.pk,
+            agreement.employer.employer_number,
+            agreement.employer.legal_name,
+            agreement.branch.code,
+            agent.get_full_name() if agent else "",
+            agreement.get_status_display(),
+            agreement.total_amount,
+            agreement.paid,
+            agreement.next_due.strftime("%d/%m/%Y") if agreement.next_due else "",
+            agreement.overdue,
+        ]
 
 
 def _debts(case):

@@ -54,6 +54,30 @@ def employer_rows(queryset) -> Iterator[list]:
         ]
 
 
+def statement_rows(statement) -> Iterator[list]:
+    yield [
+        _("Period"),
+        _("Due date"),
+        _("Employer share"),
+        _("Worker share"),
+        _("Fines"),
+        _("Surcharges"),
+        _("Paid"),
+        _("Balance"),
+    ]
+    for period in statement.periods:
+        yield [
+            period.period.strftime("%Y-%m"),
+            period.due_date.strftime("%d/%m/%Y"),
+            period.employer_share,
+            period.worker_share,
+            period.fines,
+            period.surcharges,
+            period.paid,
+            period.balance,
+        ]
+
+
 class _Echo:
     def write(self, value: str) -> str:
         return value

@@ -8,6 +8,11 @@ urlpatterns = [
     path("", views.employer_list, name="employer_list"),
     path("<int:pk>/", views.employer_detail, name="employer_detail"),
     path("<int:pk>/estado-de-cuenta.pdf", views.statement_pdf, name="statement_pdf"),
+    path(
+        "<int:pk>/estado-de-cuenta.<str:fmt>",
+        views.statement_export,
+        name="statement_export",
+    ),
     path("<int:pk>/historial/", views.employer_history, name="employer_history"),
     path("<int:pk>/editar/", views.employer_edit, name="employer_edit"),
     path("importaciones/", views.import_list, name="import_list"),

@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,7 +12,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from employers import services
-from employers.exports import export_response
+from employers.exports import export_response, statement_rows, tabular_response
 from employers.filters import EmployerFilter
 from employers.forms import ArrearsUploadForm, EmployerForm
 from employers.models import ArrearsImport, ArrearsImportStatus, Employer
@@ -66,6 +66,19 @@ def employer_detail(request, pk: int):
     employer = _visible_employer(request, pk)
     statement = account_statement(employer, timezone.localdate())
     return render(request, "employers/employer_detail.html", {"statement": statement})
+
+
+@login_required
+@permission_required("employers.view_employer", raise_exception=True)
+def statement_export(request, pk: int, fmt: str):
+    """The account statement as CSV or XLSX, for whoever works it in a spreadsheet."""
+    if fmt not in EXPORT_FORMATS:
+        raise Http404
+    employer = _visible_employer(request, pk)
+    statement = account_statement(employer, timezone.localdate())
+    return tabular_response(
+        statement_rows(statement), fmt, f"estado-de-cuenta-{employer.employer_number}"
+    )
 
 
 @login_required

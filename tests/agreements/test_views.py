@@ -214,3 +214,13 @@ def test_the_schedule_shows_which_receipts_paid_each_installment(client, agent_s
     client.force_login(agent_ss)
     page = client.get(reverse("agreements:agreement_detail", args=[active.pk])).content.decode()
     assert "REC-555 ($100.00)" in page and "REC-555 ($50.00)" in page
+
+
+@pytest.mark.django_db
+def test_agreement_list_exports_the_filtered_agreements(client, agent_ss, agreement):
+    client.force_login(agent_ss)
+    response = client.get(
+        reverse("agreements:agreement_list"), {"status": "draft", "export": "csv"}
+    )
+    lines = b"".join(response.streaming_content).decode("utf-8-sig").strip().splitlines()
+    assert len(lines) == 2 and lines[1].startswith(f"{agreement.pk},")

@@ -317,3 +317,16 @@ def test_import_list_queries_are_bounded(client, head, count, django_assert_max_
     client.force_login(head)
     with django_assert_max_num_queries(12):
         assert client.get(reverse("employers:import_list")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_statement_exports_every_period(client, head, employer_ss):
+    PeriodFactory(employer=employer_ss)
+    client.force_login(head)
+    url = reverse("employers:statement_export", args=[employer_ss.pk, "csv"])
+    body = b"".join(client.get(url).streaming_content).decode("utf-8-sig")
+    assert body.strip().splitlines()[1].startswith("2026-01,13/02/2026,75.00,30.00")
+    assert (
+        client.get(reverse("employers:statement_export", args=[employer_ss.pk, "doc"])).status_code
+        == 404
+    )
