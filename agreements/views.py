@@ -19,7 +19,7 @@ from agreements.models import AgreementStatus, Payment, PaymentAgreement
 from agreements.pdf import render_agreement_pdf, render_status_letter_pdf
 from agreements.tables import AgreementTable
 from config.actions import service_action
-from employers.exports import tabular_response
+from employers.exports import FilteredExportMixin
 from employers.models import ContributionPeriod
 from recovery.models import RecoveryCase
 
@@ -31,7 +31,9 @@ def _visible(request, pk: int) -> PaymentAgreement:
     return get_object_or_404(queryset, pk=pk)
 
 
-class AgreementListView(LoginRequiredMixin, PermissionRequiredMixin, SingleTableMixin, FilterView):
+class AgreementListView(
+    FilteredExportMixin, LoginRequiredMixin, PermissionRequiredMixin, SingleTableMixin, FilterView
+):
     permission_required = "agreements.view_paymentagreement"
     table_class = AgreementTable
     filterset_class = AgreementFilter
@@ -48,14 +50,10 @@ class AgreementListView(LoginRequiredMixin, PermissionRequiredMixin, SingleTable
     def get_filterset_kwargs(self, filterset_class):
         return {**super().get_filterset_kwargs(filterset_class), "user": self.request.user}
 
-    def get(self, request, *args, **kwargs):
-        fmt = request.GET.get("export")
-        if fmt in {"csv", "xlsx"}:
-            self.filterset = self.get_filterset(self.get_filterset_class())
-            if self.filterset.is_valid():
-                table = self.get_table_class()(self.filterset.qs, order_by=request.GET.get("sort"))
-                return tabular_response(_agreement_rows(table.data.data), fmt, "convenios")
-        return super().get(request, *args, **kwargs)
+    export_basename = "convenios"
+
+    def export_rows(self, queryset):
+        return _agreement_rows(queryset)
 
 
 agreement_list = AgreementListView.as_view()

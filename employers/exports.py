@@ -10,8 +10,6 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from employers.models import Employer
-
 CHUNK_ROWS = 2000
 
 
@@ -90,10 +88,6 @@ def _csv_stream(rows: Iterable[list]) -> Iterator[str]:
         yield writer.writerow(row)
 
 
-def export_response(queryset: Iterable[Employer], fmt: str, basename: str = "patronos"):
-    return tabular_response(employer_rows(queryset), fmt, basename)
-
-
 def tabular_response(rows: Iterator[list], fmt: str, basename: str):
     """Rows (the first one the header) as a CSV download or an XLSX workbook."""
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
@@ -117,3 +111,24 @@ def tabular_response(rows: Iterator[list], fmt: str, basename: str):
     response = StreamingHttpResponse(_csv_stream(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{basename}-{stamp}.csv"'
     return response
+
+
+class FilteredExportMixin:
+    """For a SingleTableMixin + FilterView list: `?export=csv|xlsx` downloads every row
+    the page's filters give, in the page's order. Subclasses say how a row reads."""
+
+    export_basename = "export"
+
+    def export_rows(self, queryset) -> Iterator[list]:
+        raise NotImplementedError
+
+    def get(self, request, *args, **kwargs):
+        fmt = request.GET.get("export")
+        if fmt in ("csv", "xlsx"):
+            self.filterset = self.get_filterset(self.get_filterset_class())
+            if self.filterset.is_valid():
+                table = self.get_table_class()(self.filterset.qs, order_by=request.GET.get("sort"))
+                return tabular_response(
+                    self.export_rows(table.data.data), fmt, self.export_basename
+                )
+        return super().get(request, *args, **kwargs)

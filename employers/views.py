@@ -12,7 +12,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from employers import services
-from employers.exports import export_response, statement_rows, tabular_response
+from employers.exports import FilteredExportMixin, employer_rows, statement_rows, tabular_response
 from employers.filters import EmployerFilter
 from employers.forms import ArrearsUploadForm, EmployerForm
 from employers.models import ArrearsImport, ArrearsImportStatus, Employer
@@ -24,7 +24,9 @@ from employers.tables import EmployerTable
 EXPORT_FORMATS = {"csv", "xlsx"}
 
 
-class EmployerListView(LoginRequiredMixin, PermissionRequiredMixin, SingleTableMixin, FilterView):
+class EmployerListView(
+    FilteredExportMixin, LoginRequiredMixin, PermissionRequiredMixin, SingleTableMixin, FilterView
+):
     permission_required = "employers.view_employer"
     table_class = EmployerTable
     filterset_class = EmployerFilter
@@ -39,15 +41,10 @@ class EmployerListView(LoginRequiredMixin, PermissionRequiredMixin, SingleTableM
     def get_filterset_kwargs(self, filterset_class):
         return {**super().get_filterset_kwargs(filterset_class), "user": self.request.user}
 
-    def get(self, request, *args, **kwargs):
-        fmt = request.GET.get("export")
-        if fmt in EXPORT_FORMATS:
-            self.filterset = self.get_filterset(self.get_filterset_class())
-            if self.filterset.is_valid():
-                # The same filters and the same order as the page shows, every row.
-                table = self.get_table_class()(self.filterset.qs, order_by=request.GET.get("sort"))
-                return export_response(table.data.data, fmt)
-        return super().get(request, *args, **kwargs)
+    export_basename = "patronos"
+
+    def export_rows(self, queryset):
+        return employer_rows(queryset)
 
 
 employer_list = EmployerListView.as_view()

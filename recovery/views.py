@@ -12,7 +12,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from config.actions import service_action
-from employers.exports import tabular_response
+from employers.exports import FilteredExportMixin
 from employers.queries import account_statement
 from people.models import User
 from people.roles import Role
@@ -87,7 +87,9 @@ def queue(request):
     )
 
 
-class CaseListView(LoginRequiredMixin, PermissionRequiredMixin, SingleTableMixin, FilterView):
+class CaseListView(
+    FilteredExportMixin, LoginRequiredMixin, PermissionRequiredMixin, SingleTableMixin, FilterView
+):
     permission_required = "recovery.view_recoverycase"
     table_class = CaseTable
     filterset_class = CaseFilter
@@ -111,14 +113,10 @@ class CaseListView(LoginRequiredMixin, PermissionRequiredMixin, SingleTableMixin
             table.exclude = ("select",)
         return table
 
-    def get(self, request, *args, **kwargs):
-        fmt = request.GET.get("export")
-        if fmt in {"csv", "xlsx"}:
-            self.filterset = self.get_filterset(self.get_filterset_class())
-            if self.filterset.is_valid():
-                table = self.get_table_class()(self.filterset.qs, order_by=request.GET.get("sort"))
-                return tabular_response(_case_rows(table.data.data), fmt, "casos")
-        return super().get(request, *args, **kwargs)
+    export_basename = "casos"
+
+    def export_rows(self, queryset):
+        return _case_rows(queryset)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
