@@ -31,6 +31,7 @@ from employers.money import format_money, to_cents
 from people.models import User
 from people.roles import Role
 from recovery.models import CaseStatus, RecoveryCase
+from recovery.services import check_upload
 
 OPEN_AGREEMENT_STATUSES = [
     AgreementStatus.DRAFT,
@@ -353,9 +354,7 @@ def agreement_legalize(
     if legalized_on > timezone.localdate():
         raise ValidationError(_("The legalization date cannot be in the future."))
     if document is not None:
-        from recovery.services import _check_attachment
-
-        _check_attachment(document)
+        check_upload(document)
         agreement.legal_document = document
     agreement.legalized_on, agreement.notary, agreement.protocol = legalized_on, notary, protocol
     _transition(agreement, AgreementStatus.LEGALIZED, actor, f"{notary} · {protocol}")

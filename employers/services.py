@@ -16,7 +16,6 @@ from employers.imports import (
     ImportResult,
     record_counts,
     run_arrears_import,
-    sniff_format,
 )
 from employers.models import ArrearsImport, ArrearsImportStatus
 
@@ -54,7 +53,6 @@ def arrears_import_preview(*, upload: UploadedFile, actor) -> ArrearsImport:
     """
     path = _store_upload(upload)
     try:
-        sniff_format(path)
         result = run_arrears_import(path=path, file_name=upload.name, actor=actor, dry_run=True)
     except ImportFileError as exc:
         path.unlink(missing_ok=True)

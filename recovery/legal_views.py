@@ -1,6 +1,5 @@
 """The Legal Unit's inbox of referrals, and the department's view of referred cases."""
 
-from django import forms
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.db.models import DurationField, ExpressionWrapper, F, Value
@@ -8,7 +7,6 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from config.actions import service_action
@@ -16,23 +14,8 @@ from config.pdf import render_pdf
 from employers.money import amount_in_words
 from employers.queries import account_statement
 from recovery import services
-from recovery.models import JudicialStage, LegalReferral, ReferralStatus
-
-
-class ProgressForm(forms.Form):
-    judicial_stage = forms.ChoiceField(
-        label=gettext_lazy("Judicial stage"), choices=JudicialStage.choices
-    )
-    amount_recovered = forms.DecimalField(
-        label=gettext_lazy("Recovered ($)"), min_value=0, decimal_places=2
-    )
-    notes = forms.CharField(
-        label=gettext_lazy("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-
-
-class ReturnForm(forms.Form):
-    reason = forms.CharField(label=gettext_lazy("Why"), widget=forms.Textarea(attrs={"rows": 2}))
+from recovery.forms import ProgressForm, ReturnForm
+from recovery.models import LegalReferral, ReferralStatus
 
 
 def _visible(request, pk):

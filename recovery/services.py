@@ -156,17 +156,22 @@ def cases_assign(*, case_ids: list[int], agent: User, actor: User, reason: str =
         .filter(pk__in=case_ids)
         .order_by("pk")
     )
-    changed = 0
     for case in cases:
         _check_agent(agent, case.branch_id)
-        if case.agent_id == agent.pk:
-            continue
-        before = case.agent.get_full_name() if case.agent else ""
-        case.agent = agent
-        changed += 1
-        _event(case, CaseEventKind.ASSIGNMENT, actor, before, agent.get_full_name(), reason)
-    RecoveryCase.objects.filter(pk__in=[c.pk for c in cases]).update(agent=agent)
-    return changed
+    moved = [case for case in cases if case.agent_id != agent.pk]
+    CaseEvent.objects.bulk_create(
+        CaseEvent(
+            case=case,
+            kind=CaseEventKind.ASSIGNMENT,
+            actor=actor,
+            before=case.agent.get_full_name() if case.agent else "",
+            after=agent.get_full_name(),
+            reason=reason,
+        )
+        for case in moved
+    )
+    RecoveryCase.objects.filter(pk__in=[case.pk for case in moved]).update(agent=agent)
+    return len(moved)
 
 
 @transaction.atomic
@@ -234,7 +239,9 @@ def _satisfies_level(case: RecoveryCase, kind: str, letter: str) -> bool:
     return True  # a referral proposal is done once any action is recorded on it
 
 
-def _check_attachment(upload: UploadedFile) -> str:
+def check_upload(upload: UploadedFile) -> str:
+    """The content type of an accepted upload (PDF, image, office file up to 10 MB
+    whose first bytes match its extension), or ValidationError saying why not."""
     from pathlib import Path
 
     extension = Path(upload.name or "").suffix.lower()
@@ -309,7 +316,7 @@ def follow_up_record(
             )
         if promise_date < today:
             raise ValidationError(_("The promised date cannot be in the past."), code="promise")
-    checked = [(upload, _check_attachment(upload)) for upload in attachments or []]
+    checked = [(upload, check_upload(upload)) for upload in attachments or []]
     follow_up = FollowUp.objects.create(
         case=case,
         kind=kind,
@@ -389,7 +396,7 @@ def demand_notices_issue(*, cases: list[RecoveryCase], actor: User, letter: str)
 def case_document_upload(
     *, case: RecoveryCase, requirement: DocumentRequirement, upload: UploadedFile, actor: User
 ) -> CaseDocument:
-    _check_attachment(upload)
+    check_upload(upload)
     document, _created = CaseDocument.objects.select_for_update().get_or_create(
         case=case, requirement=requirement, defaults={"updated_by": actor}
     )

@@ -419,30 +419,25 @@ def bulk_action(request):
 def case_document(request, pk: int, requirement_id: int):
     case = _visible_case(request, pk)
     requirement = get_object_or_404(DocumentRequirement, pk=requirement_id, is_active=True)
-    form = DocumentForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, " ".join(form.non_field_errors()) or _("Check the document."))
-        return redirect("recovery:case_detail", pk=case.pk)
-    try:
-        if form.cleaned_data.get("file"):
+
+    def update(case, data):
+        if data.get("file"):
             services.case_document_upload(
-                case=case,
-                requirement=requirement,
-                upload=form.cleaned_data["file"],
-                actor=request.user,
+                case=case, requirement=requirement, upload=data["file"], actor=request.user
             )
         else:
             services.case_document_mark_missing(
-                case=case,
-                requirement=requirement,
-                note=form.cleaned_data["note"],
-                actor=request.user,
+                case=case, requirement=requirement, note=data["note"], actor=request.user
             )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Document checklist updated."))
-    return redirect("recovery:case_detail", pk=case.pk)
+
+    return service_action(
+        request,
+        obj=case,
+        action=update,
+        success=_("Document checklist updated."),
+        back="recovery:case_detail",
+        form=DocumentForm(request.POST, request.FILES),
+    )
 
 
 @login_required
