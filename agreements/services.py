@@ -107,9 +107,7 @@ def agreement_plan(
     policy = AgreementPolicy.in_force(today)
     if policy is None:
         raise ValidationError(_("No agreement policy is in force today; ask the administrator."))
-    periods = ContributionPeriod.objects.filter(
-        employer=case.employer, balance__gt=0, due_date__lt=today
-    )
+    periods = ContributionPeriod.objects.filter(employer=case.employer).in_arrears(today)
     if period_ids is not None:
         periods = periods.filter(pk__in=period_ids)
     debts = period_debts(periods)

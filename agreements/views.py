@@ -89,11 +89,9 @@ def _agreement_rows(queryset):
 
 
 def _debts(case):
-    today = timezone.localdate()
-    periods = ContributionPeriod.objects.filter(
-        employer=case.employer, balance__gt=0, due_date__lt=today
+    return services.period_debts(
+        ContributionPeriod.objects.filter(employer=case.employer).in_arrears()
     )
-    return services.period_debts(periods)
 
 
 @login_required
