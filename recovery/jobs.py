@@ -33,6 +33,16 @@ from recovery.models import (
 log = logging.getLogger(__name__)
 
 
+# Each employer's debt past due on %(day)s and its oldest due date: the same rule as
+# employers.models.arrears_filter, for the set-based jobs.
+ARREARS_BY_EMPLOYER = """
+    SELECT employer_id, sum(balance) AS debt, min(due_date) AS oldest
+      FROM employers_contributionperiod
+     WHERE balance > 0 AND due_date < %(day)s
+     GROUP BY employer_id
+"""
+
+
 def _sql_list(values) -> str:
     return ", ".join(f"'{value}'" for value in values)
 
@@ -51,10 +61,7 @@ def cases_open(*, run_date: datetime.date) -> int:
         cursor.execute(
             f"""
             SELECT e.id, e.branch_id, a.debt
-              FROM (SELECT employer_id, sum(balance) AS debt, min(due_date) AS oldest
-                      FROM employers_contributionperiod
-                     WHERE balance > 0 AND due_date < %(day)s
-                     GROUP BY employer_id) a
+              FROM ({ARREARS_BY_EMPLOYER}) a
               JOIN employers_employer e ON e.id = a.employer_id
              WHERE a.debt >= %(min_debt)s AND %(day)s - a.oldest >= %(min_days)s
                AND NOT EXISTS (SELECT 1 FROM recovery_recoverycase c
@@ -204,10 +211,7 @@ def strategy_advance(*, run_date: datetime.date) -> int:
                   FROM recovery_recoverycase c
                   JOIN employers_employer e ON e.id = c.employer_id
                   LEFT JOIN recovery_strategylevel cur ON cur.id = c.level_id
-                  JOIN (SELECT employer_id, sum(balance) AS debt, min(due_date) AS oldest
-                          FROM employers_contributionperiod
-                         WHERE balance > 0 AND due_date < %(day)s
-                         GROUP BY employer_id) a ON a.employer_id = c.employer_id
+                  JOIN ({ARREARS_BY_EMPLOYER}) a ON a.employer_id = c.employer_id
                  WHERE c.status IN ({_sql_list(WORKED_STATUSES)})
                    AND (c.level_id IS NULL OR c.level_done)
                    AND (c.hold_until IS NULL OR c.hold_until < %(day)s)
@@ -252,10 +256,7 @@ def snapshots_take(*, run_date: datetime.date) -> int:
             SELECT %(day)s, e.id, e.branch_id, a.debt, a.oldest,
                    CASE {buckets} ELSE '' END,
                    c.id, coalesce(c.status, ''), l."order"
-              FROM (SELECT employer_id, sum(balance) AS debt, min(due_date) AS oldest
-                      FROM employers_contributionperiod
-                     WHERE balance > 0 AND due_date < %(day)s
-                     GROUP BY employer_id) a
+              FROM ({ARREARS_BY_EMPLOYER}) a
               JOIN employers_employer e ON e.id = a.employer_id
               LEFT JOIN recovery_recoverycase c
                 ON c.employer_id = e.id AND c.status IN ({_sql_list(ACTIVE_STATUSES)})
