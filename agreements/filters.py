@@ -2,9 +2,8 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import AgreementStatus, PaymentAgreement
-from employers.models import Branch
 from people.access import sees_all_branches
-from people.models import User
+from people.models import Branch, User
 from people.roles import Role
 
 

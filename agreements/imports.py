@@ -7,7 +7,6 @@ the same agreement, date and amount is skipped; with other data it is an error.
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -18,14 +17,7 @@ from django.utils.translation import gettext as _
 
 from agreements.models import Payment, PaymentAgreement
 from agreements.payments import payment_record
-from employers.imports import (
-    ImportFileError,
-    RowError,
-    detect_encoding,
-    parse_date,
-    xlsx_rows,
-    xlsx_text,
-)
+from core.tabular import RowError, parse_date, read_rows, sniff_format
 
 COLUMNS = ["numero_recibo", "convenio", "fecha_pago", "monto"]
 
@@ -47,29 +39,7 @@ class _Rejected(Exception):
 
 
 def _rows(path: Path):
-    with path.open("rb") as fh:
-        is_xlsx = fh.read(4) == b"PK\x03\x04"
-    if is_xlsx:
-        rows = ([xlsx_text(v) or "" for v in row] for row in xlsx_rows(path))
-    else:
-        encoding = detect_encoding(path)
-        with path.open(encoding=encoding, newline="") as fh:
-            first = fh.readline()
-        delimiter = ";" if first.count(";") > first.count(",") else ","
-        fh = path.open(encoding=encoding, newline="")
-        rows = csv.reader(fh, delimiter=delimiter)
-    header = [h.strip().strip("\ufeff").lower() for h in next(rows, [])]
-    missing = [c for c in COLUMNS if c not in header]
-    if missing:
-        raise ImportFileError(
-            _("The header lacks the columns: %(missing)s. Expected: %(expected)s.")
-            % {"missing": ", ".join(missing), "expected": ", ".join(COLUMNS)}
-        )
-    index = {c: header.index(c) for c in COLUMNS}
-    for line, row in enumerate(rows, start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        yield line, {c: (row[i].strip() if i < len(row) else "") for c, i in index.items()}
+    return read_rows(path, sniff_format(path, COLUMNS))
 
 
 def import_payments(*, path: Path, actor=None, dry_run: bool = False) -> PaymentImportResult:

@@ -7,7 +7,8 @@ from django.db.models import Count, F, Min, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from employers.models import MONEY, ZERO
+from core.models import TimelineEvent
+from core.money import MONEY, ZERO
 from people.access import scope_to_branch
 from people.roles import Role
 
@@ -171,7 +172,7 @@ class PaymentAgreement(models.Model):
     employer = models.ForeignKey(
         "employers.Employer", on_delete=models.PROTECT, related_name="agreements"
     )
-    branch = models.ForeignKey("employers.Branch", on_delete=models.PROTECT, related_name="+")
+    branch = models.ForeignKey("people.Branch", on_delete=models.PROTECT, related_name="+")
     policy = models.ForeignKey(AgreementPolicy, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(
         _("status"), max_length=10, choices=AgreementStatus, default=AgreementStatus.DRAFT
@@ -406,25 +407,23 @@ class ConceptAllocation(models.Model):
         return f"{self.agreement_period} {self.concept}: ${self.amount}"
 
 
-class AgreementEvent(models.Model):
+class AgreementEventKind(models.TextChoices):
+    CREATED = "created", _("Drafted")
+    CHANGED = "changed", _("Terms changed")
+    APPROVED = "approved", _("Approved")
+    STATUS = "status", _("Status change")
+    PAYMENT = "payment", _("Payment")
+    REVERSAL = "reversal", _("Payment reversed")
+
+
+class AgreementEvent(TimelineEvent):
+    """The agreement's timeline: drafted, changed, approved, each status, payments."""
+
     agreement = models.ForeignKey(
         PaymentAgreement, on_delete=models.CASCADE, related_name="timeline"
     )
-    at = models.DateTimeField(_("when"), auto_now_add=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    kind = models.CharField(_("kind"), max_length=20)
-    before = models.CharField(_("before"), max_length=200, blank=True)
-    after = models.CharField(_("after"), max_length=200, blank=True)
-    reason = models.TextField(_("reason"), blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=AgreementEventKind)
 
-    class Meta:
-        ordering = ["-at", "-id"]
-
-    def __str__(self) -> str:
-        return f"{self.kind}: {self.before} → {self.after}"
+    class Meta(TimelineEvent.Meta):
+        verbose_name = _("agreement event")
+        verbose_name_plural = _("agreement events")

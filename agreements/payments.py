@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agreements.models import (
+    AgreementEventKind,
     AgreementPeriod,
     AgreementStatus,
     AllocationOrder,
@@ -29,8 +30,7 @@ from agreements.models import (
     PaymentAgreement,
 )
 from agreements.services import PAYABLE_STATUSES, _event, _locked
-from employers.models import ZERO
-from employers.money import format_money, to_cents
+from core.money import ZERO, format_money, to_cents
 from people.models import User
 
 
@@ -151,7 +151,7 @@ def payment_record(
         ConceptAllocation(payment=payment, agreement_period=period, concept=concept, amount=part)
         for period, concept, part in to_concepts
     )
-    _event(agreement, "payment", actor, "", format_money(amount), receipt_number)
+    _event(agreement, AgreementEventKind.PAYMENT, actor, "", format_money(amount), receipt_number)
     return payment
 
 
@@ -209,5 +209,5 @@ def payment_reverse(*, payment: Payment, actor: User, reason: str) -> Payment:
     )
     payment.save(update_fields=["reversed_at", "reversed_by", "reversal_reason"])
     _reapply_payments(agreement)
-    _event(agreement, "reversal", actor, format_money(payment.amount), "", reason)
+    _event(agreement, AgreementEventKind.REVERSAL, actor, format_money(payment.amount), "", reason)
     return payment

@@ -2,8 +2,8 @@
 
 import datetime
 
-from config.pdf import render_pdf
-from employers.money import amount_in_words
+from core.money import amount_in_words
+from core.pdf import render_pdf
 
 
 def render_agreement_pdf(agreement) -> bytes:

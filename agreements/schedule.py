@@ -7,8 +7,8 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from employers.money import CENT, to_cents
-from employers.periods import add_months, next_business_day
+from core.calendar import add_months, next_business_day
+from core.money import CENT, to_cents
 
 
 @dataclass(frozen=True)

@@ -10,13 +10,14 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agreements.models import (
     ALLOWED_TRANSITIONS,
     AgreementEvent,
+    AgreementEventKind,
     AgreementPeriod,
     AgreementPolicy,
     AgreementStatus,
@@ -26,12 +27,12 @@ from agreements.models import (
     PaymentAgreement,
 )
 from agreements.schedule import PlannedInstallment, build_schedule
-from employers.models import ZERO, ContributionPeriod
-from employers.money import format_money, to_cents
+from core.money import ZERO, format_money, to_cents
+from core.uploads import check_upload
+from employers.models import ContributionPeriod
 from people.models import User
 from people.roles import Role
 from recovery.models import CaseStatus, RecoveryCase
-from recovery.services import check_upload
 
 OPEN_AGREEMENT_STATUSES = [
     AgreementStatus.DRAFT,
@@ -207,7 +208,14 @@ def agreement_create(*, case: RecoveryCase, actor: User, **terms) -> PaymentAgre
         created_by=actor,
     )
     _write_plan(agreement, plan)
-    _event(agreement, "created", actor, "", AgreementStatus.DRAFT.label, format_money(plan.total))
+    _event(
+        agreement,
+        AgreementEventKind.CREATED,
+        actor,
+        "",
+        AgreementStatus.DRAFT.label,
+        format_money(plan.total),
+    )
     return agreement
 
 
@@ -240,7 +248,7 @@ def agreement_update_draft(
     _write_plan(agreement, plan)
     _event(
         agreement,
-        "changed",
+        AgreementEventKind.CHANGED,
         actor,
         before,
         f"{format_money(plan.down_payment)} + {plan.installments}",
@@ -262,7 +270,7 @@ def _transition(agreement: PaymentAgreement, to_status: str, actor, reason: str 
     agreement.save()
     _event(
         agreement,
-        "status",
+        AgreementEventKind.STATUS,
         actor,
         AgreementStatus(before).label,
         AgreementStatus(to_status).label,
@@ -297,7 +305,7 @@ def agreement_approve(*, agreement: PaymentAgreement, actor: User) -> PaymentAgr
         )
     agreement.approved_by, agreement.approved_at = actor, timezone.now()
     agreement.save(update_fields=["approved_by", "approved_at"])
-    _event(agreement, "approved", actor, "", actor.get_full_name())
+    _event(agreement, AgreementEventKind.APPROVED, actor, "", actor.get_full_name())
     return agreement
 
 
@@ -368,6 +376,34 @@ def agreement_activate(*, agreement: PaymentAgreement, actor: User) -> PaymentAg
     agreement.activated_on = timezone.localdate()
     _transition(agreement, AgreementStatus.ACTIVE, actor)
     return agreement
+
+
+def agreements_mark_referred(*, agreement_ids: list[int]) -> int:
+    """Set-based, for the Legal Unit's nightly job: the breached agreements among
+    `agreement_ids` become referred, each with its timeline event. Returns how many."""
+    if not agreement_ids:
+        return 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            """
+            WITH referred AS (
+                UPDATE agreements_paymentagreement a SET status = %(referred)s
+                 WHERE a.id = ANY(%(ids)s) AND a.status = %(breached)s
+             RETURNING a.id
+            )
+            INSERT INTO agreements_agreementevent (agreement_id, at, kind, before, after, reason)
+            SELECT id, now(), %(kind)s, %(breached_label)s, %(referred_label)s, '' FROM referred
+            """,
+            {
+                "ids": agreement_ids,
+                "referred": AgreementStatus.REFERRED,
+                "breached": AgreementStatus.BREACHED,
+                "kind": AgreementEventKind.STATUS,
+                "breached_label": str(AgreementStatus.BREACHED.label),
+                "referred_label": str(AgreementStatus.REFERRED.label),
+            },
+        )
+        return cursor.rowcount
 
 
 @transaction.atomic

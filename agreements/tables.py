@@ -2,7 +2,7 @@ import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import PaymentAgreement
-from employers.tables import MoneyColumn
+from core.tables import MoneyColumn
 
 
 class AgreementTable(tables.Table):

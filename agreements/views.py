@@ -18,8 +18,8 @@ from agreements.forms import AgreementTermsForm, LegalizeForm, PaymentForm, Reas
 from agreements.models import AgreementStatus, Payment, PaymentAgreement
 from agreements.pdf import render_agreement_pdf, render_status_letter_pdf
 from agreements.tables import AgreementTable
-from config.actions import service_action
-from employers.exports import FilteredExportMixin
+from core.exports import FilteredExportMixin
+from core.views import form_refused, reported
 from employers.models import ContributionPeriod
 from recovery.models import RecoveryCase
 
@@ -186,110 +186,93 @@ def agreement_detail(request, pk: int):
     )
 
 
-def _act(request, pk, action, success, form_class=None, files=False):
-    form = None
-    if form_class is not None:
-        form = form_class(request.POST, request.FILES if files else None)
-    return service_action(
-        request,
-        obj=_visible(request, pk),
-        action=action,
-        success=success,
-        back="agreements:agreement_detail",
-        form=form,
-    )
+def _back_to(agreement: PaymentAgreement):
+    return redirect("agreements:agreement_detail", pk=agreement.pk)
 
 
 @require_POST
 @login_required
 @permission_required("agreements.approve_agreement", raise_exception=True)
 def agreement_approve(request, pk):
-    return _act(
-        request,
-        pk,
-        lambda a, d: services.agreement_approve(agreement=a, actor=request.user),
-        _("Agreement approved."),
-    )
+    agreement = _visible(request, pk)
+    with reported(request, _("Agreement approved.")):
+        services.agreement_approve(agreement=agreement, actor=request.user)
+    return _back_to(agreement)
 
 
 @require_POST
 @login_required
 @permission_required("agreements.change_paymentagreement", raise_exception=True)
 def agreement_sign(request, pk):
-    return _act(
-        request,
-        pk,
-        lambda a, d: services.agreement_sign(
-            agreement=a, actor=request.user, signed_on=d["signed_on"]
-        ),
-        _("Signature recorded."),
-        SignForm,
-    )
+    agreement = _visible(request, pk)
+    form = SignForm(request.POST)
+    if not form_refused(request, form):
+        with reported(request, _("Signature recorded.")):
+            services.agreement_sign(
+                agreement=agreement, actor=request.user, signed_on=form.cleaned_data["signed_on"]
+            )
+    return _back_to(agreement)
 
 
 @require_POST
 @login_required
 @permission_required("agreements.change_paymentagreement", raise_exception=True)
 def agreement_legalize(request, pk):
-    return _act(
-        request,
-        pk,
-        lambda a, d: services.agreement_legalize(
-            agreement=a,
-            actor=request.user,
-            legalized_on=d["legalized_on"],
-            notary=d["notary"],
-            protocol=d["protocol"],
-            document=d.get("document"),
-        ),
-        _("Legalization recorded."),
-        LegalizeForm,
-        files=True,
-    )
+    agreement = _visible(request, pk)
+    form = LegalizeForm(request.POST, request.FILES)
+    if not form_refused(request, form):
+        with reported(request, _("Legalization recorded.")):
+            services.agreement_legalize(
+                agreement=agreement,
+                actor=request.user,
+                legalized_on=form.cleaned_data["legalized_on"],
+                notary=form.cleaned_data["notary"],
+                protocol=form.cleaned_data["protocol"],
+                document=form.cleaned_data.get("document"),
+            )
+    return _back_to(agreement)
 
 
 @require_POST
 @login_required
 @permission_required("agreements.change_paymentagreement", raise_exception=True)
 def agreement_activate(request, pk):
-    return _act(
-        request,
-        pk,
-        lambda a, d: services.agreement_activate(agreement=a, actor=request.user),
-        _("The agreement is in force."),
-    )
+    agreement = _visible(request, pk)
+    with reported(request, _("The agreement is in force.")):
+        services.agreement_activate(agreement=agreement, actor=request.user)
+    return _back_to(agreement)
 
 
 @require_POST
 @login_required
 @permission_required("agreements.change_paymentagreement", raise_exception=True)
 def agreement_cancel(request, pk):
-    return _act(
-        request,
-        pk,
-        lambda a, d: services.agreement_cancel(agreement=a, actor=request.user, reason=d["reason"]),
-        _("Agreement cancelled."),
-        ReasonForm,
-    )
+    agreement = _visible(request, pk)
+    form = ReasonForm(request.POST)
+    if not form_refused(request, form):
+        with reported(request, _("Agreement cancelled.")):
+            services.agreement_cancel(
+                agreement=agreement, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+    return _back_to(agreement)
 
 
 @require_POST
 @login_required
 @permission_required("agreements.add_payment", raise_exception=True)
 def payment_create(request, pk):
-    return _act(
-        request,
-        pk,
-        lambda a, d: payments.payment_record(
-            agreement=a,
-            actor=request.user,
-            receipt_number=d["receipt_number"],
-            paid_on=d["paid_on"],
-            amount=d["amount"],
-        ),
-        _("Payment recorded and applied."),
-        PaymentForm,
-    )
+    agreement = _visible(request, pk)
+    form = PaymentForm(request.POST)
+    if not form_refused(request, form):
+        with reported(request, _("Payment recorded and applied.")):
+            payments.payment_record(
+                agreement=agreement,
+                actor=request.user,
+                receipt_number=form.cleaned_data["receipt_number"],
+                paid_on=form.cleaned_data["paid_on"],
+                amount=form.cleaned_data["amount"],
+            )
+    return _back_to(agreement)
 
 
 @require_POST
@@ -302,15 +285,11 @@ def payment_reverse(request, pk, payment_pk):
     if not form.is_valid():
         messages.error(request, _("Say why the payment is reversed."))
     else:
-        try:
+        with reported(request, _("Payment reversed; the others were reapplied.")):
             payments.payment_reverse(
                 payment=payment, actor=request.user, reason=form.cleaned_data["reason"]
             )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("Payment reversed; the others were reapplied."))
-    return redirect("agreements:agreement_detail", pk=agreement.pk)
+    return _back_to(agreement)
 
 
 @login_required

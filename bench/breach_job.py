@@ -5,8 +5,9 @@
 Builds, in the scratch database `recupera_bench`, N active agreements with their
 installments (generated in SQL), then times, each inside a transaction that is rolled
 back so that all three start from the same data:
-- job_s: the project's nightly work (installments_mark_overdue + agreements_breach,
-  with their warnings, events, referrals and notifications);
+- job_s: the project's nightly work (installments_mark_overdue + agreements_breach +
+  the Legal Unit's referrals_from_breaches, with their warnings, events, referrals,
+  case transitions and notifications);
 - bare_sql_s: two plain UPDATEs doing the same state changes (installments overdue,
   agreements breached);
 - loop_s: a per-object ORM loop on a sample of agreements, extrapolated.
@@ -39,13 +40,13 @@ def build(agreements: int, per_agreement: int) -> None:
             """
             TRUNCATE agreements_installmentallocation, agreements_conceptallocation,
                      agreements_payment, agreements_installment, agreements_agreementperiod,
-                     agreements_agreementevent, recovery_legalreferral,
+                     agreements_agreementevent, legal_referralevent, legal_legalreferral,
                      agreements_paymentagreement, recovery_caseevent, recovery_recoverycase,
                      people_notification, employers_contributionperiod, employers_employer
                      CASCADE
             """
         )
-        cursor.execute("SELECT id FROM employers_branch WHERE code = 'SS'")
+        cursor.execute("SELECT id FROM people_branch WHERE code = 'SS'")
         branch = cursor.fetchone()[0]
         cursor.execute("SELECT id FROM agreements_agreementpolicy ORDER BY id LIMIT 1")
         policy = cursor.fetchone()[0]
@@ -158,7 +159,7 @@ BARE_SQL = [
     UNION ALL SELECT id, now(), 'status', 'Incumplido', 'Remitido', '' FROM bench_breached
     """,
     """
-    INSERT INTO recovery_legalreferral
+    INSERT INTO legal_legalreferral
         (case_id, agreement_id, status, referred_on, debt, reason, returned_reason,
          judicial_stage, amount_recovered, notes)
     SELECT b.case_id, b.id, 'pending', %(day)s, sum(i.amount - i.paid_amount), b.reason,
@@ -189,10 +190,15 @@ def timed_rollback(work) -> tuple[float, int]:
 
 
 def job() -> int:
+    """The night's agreement work as the runner does it: agreements' two jobs, then
+    the Legal Unit's referral of the breached agreements' cases."""
     from agreements.jobs import agreements_breach, installments_mark_overdue
+    from legal.services import referrals_from_breaches
 
     marked = installments_mark_overdue(run_date=RUN_DATE)
-    return marked["overdue"] + marked["warned"] + agreements_breach(run_date=RUN_DATE)
+    breached = agreements_breach(run_date=RUN_DATE)
+    referred = referrals_from_breaches(run_date=RUN_DATE)
+    return marked["overdue"] + marked["warned"] + breached + referred
 
 
 def bare_sql() -> int:

@@ -29,8 +29,8 @@ def generate(path: Path, rows: int, employers: int, seed: int) -> None:
     """Employers x consecutive periods, like the account system's monthly export."""
     from stdnum.sv.nit import calc_check_digit
 
+    from core.calendar import add_months, period_due_date
     from employers.imports import COLUMNS
-    from employers.periods import add_months, period_due_date
 
     rng = random.Random(seed)
     branches = ["SS", "SA", "SO", "SM", "US", "AP"]

@@ -50,10 +50,13 @@ INSTALLED_APPS = [
     "pghistory",
     "pghistory.admin",
     "django_celery_beat",
+    # The floors, lowest first: an app imports only from the apps above it in this list.
+    "core",
     "people",
     "employers",
     "recovery",
     "agreements",
+    "legal",
 ]
 
 MIDDLEWARE = [
@@ -219,7 +222,7 @@ CELERY_TIMEZONE = TIME_ZONE
 # One entry point for every nightly job (synced into django-celery-beat's tables).
 CELERY_BEAT_SCHEDULE = {
     "nightly-jobs": {
-        "task": "recovery.tasks.nightly_jobs",
+        "task": "core.tasks.nightly_jobs",
         "schedule": crontab(hour=1, minute=30),
     }
 }

@@ -9,7 +9,7 @@ urlpatterns = [
     path("patronos/", include("employers.urls")),
     path("casos/", include("recovery.urls")),
     path("convenios/", include("agreements.urls")),
-    path("juridico/", include("recovery.legal_urls")),
+    path("juridico/", include("legal.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,13 +1,6 @@
 from django.contrib import admin
 
-from employers.models import ArrearsImport, Branch, Department, Employer, Holiday, Municipality
-from employers.periods import clear_holiday_cache
-
-
-@admin.register(Branch)
-class BranchAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "is_active"]
-    search_fields = ["code", "name"]
+from employers.models import ArrearsImport, Department, Employer, Municipality
 
 
 @admin.register(Department)
@@ -40,18 +33,3 @@ class ArrearsImportAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
-
-
-@admin.register(Holiday)
-class HolidayAdmin(admin.ModelAdmin):
-    list_display = ["date", "name", "kind"]
-    list_filter = ["kind"]
-    date_hierarchy = "date"
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        clear_holiday_cache()
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        clear_holiday_cache()

@@ -15,10 +15,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 from stdnum.sv.nit import calc_check_digit
 
-from employers.models import Branch, Department, Employer, Municipality, Sector
-from employers.money import to_cents
-from employers.periods import add_months, period_due_date, preload_holidays
+from core.calendar import add_months, period_due_date, preload_holidays
+from core.money import to_cents
+from employers.models import Department, Employer, Municipality, Sector
 from employers.validators import dui_check_digit
+from people.models import Branch
 
 FIRST_NAMES = [
     "José",

@@ -1,16 +1,12 @@
-"""CSV and XLSX exports of exactly the rows a filtered list shows, streamed."""
+"""How an employer list and an account statement read as export rows."""
 
 from __future__ import annotations
 
-import csv
-import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
-from django.http import FileResponse, StreamingHttpResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-CHUNK_ROWS = 2000
+from core.exports import CHUNK_ROWS
 
 
 def employer_rows(queryset) -> Iterator[list]:
@@ -74,61 +70,3 @@ def statement_rows(statement) -> Iterator[list]:
             period.paid,
             period.balance,
         ]
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _csv_stream(rows: Iterable[list]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield "\ufeff"  # so that Excel opens UTF-8 with its accents
-    for row in rows:
-        yield writer.writerow(row)
-
-
-def tabular_response(rows: Iterator[list], fmt: str, basename: str):
-    """Rows (the first one the header) as a CSV download or an XLSX workbook."""
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    if fmt == "xlsx":
-        from openpyxl import Workbook
-
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(basename[:31])
-        for row in rows:
-            sheet.append(row)
-        # A write-only workbook streams rows to a temporary file, not to memory.
-        handle = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
-        workbook.save(handle)
-        handle.seek(0)
-        return FileResponse(
-            handle,
-            as_attachment=True,
-            filename=f"{basename}-{stamp}.xlsx",
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    response = StreamingHttpResponse(_csv_stream(rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{basename}-{stamp}.csv"'
-    return response
-
-
-class FilteredExportMixin:
-    """For a SingleTableMixin + FilterView list: `?export=csv|xlsx` downloads every row
-    the page's filters give, in the page's order. Subclasses say how a row reads."""
-
-    export_basename = "export"
-
-    def export_rows(self, queryset) -> Iterator[list]:
-        raise NotImplementedError
-
-    def get(self, request, *args, **kwargs):
-        fmt = request.GET.get("export")
-        if fmt in ("csv", "xlsx"):
-            self.filterset = self.get_filterset(self.get_filterset_class())
-            if self.filterset.is_valid():
-                table = self.get_table_class()(self.filterset.qs, order_by=request.GET.get("sort"))
-                return tabular_response(
-                    self.export_rows(table.data.data), fmt, self.export_basename
-                )
-        return super().get(request, *args, **kwargs)

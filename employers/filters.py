@@ -6,8 +6,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from employers.models import Branch, Department, Employer, EmployerStatus, Sector
+from employers.models import Department, Employer, EmployerStatus, Sector
 from people.access import sees_all_branches
+from people.models import Branch
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 

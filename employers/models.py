@@ -11,26 +11,10 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.money import MONEY, ZERO
 from employers.validators import format_dui, format_nit, validate_dui, validate_nit
 from people.access import scope_to_branch
-
-MONEY = {"max_digits": 14, "decimal_places": 2}
-ZERO = Decimal("0.00")
-
-
-@pghistory.track()
-class Branch(models.Model):
-    code = models.CharField(_("code"), max_length=4, unique=True)
-    name = models.CharField(_("name"), max_length=120)
-    is_active = models.BooleanField(_("active"), default=True)
-
-    class Meta:
-        ordering = ["code"]
-        verbose_name = _("branch")
-        verbose_name_plural = _("branches")
-
-    def __str__(self) -> str:
-        return f"{self.code} · {self.name}"
+from people.models import Branch
 
 
 class Department(models.Model):
@@ -64,28 +48,6 @@ class Municipality(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class HolidayKind(models.TextChoices):
-    NATIONAL = "national", _("National holiday")
-    INSTITUTIONAL = "institutional", _("Institutional closing day")
-
-
-class Holiday(models.Model):
-    """Days that are not business days: El Salvador's holidays (loaded from
-    python-holidays by a migration) and the institute's own closing days."""
-
-    date = models.DateField(_("date"), unique=True)
-    name = models.CharField(_("name"), max_length=120)
-    kind = models.CharField(_("kind"), max_length=15, choices=HolidayKind)
-
-    class Meta:
-        ordering = ["date"]
-        verbose_name = _("holiday")
-        verbose_name_plural = _("holidays")
-
-    def __str__(self) -> str:
-        return f"{self.date:%d/%m/%Y} {self.name}"
 
 
 class Sector(models.TextChoices):

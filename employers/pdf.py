@@ -1,4 +1,4 @@
-from config.pdf import render_pdf
+from core.pdf import render_pdf
 from employers.queries import Statement
 
 

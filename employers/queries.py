@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, F, OuterRef, Subquery, Sum
+from django.db.models import Count, DecimalField, F, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
+from core.money import MONEY, ZERO
 from employers.models import (
     AGING_BUCKETS,
-    MONEY,
-    ZERO,
     ContributionPeriod,
     Employer,
     aging_case,
@@ -44,27 +44,40 @@ class Statement:
         return self.arrears <= 0
 
 
-def account_statement(employer: Employer, today: datetime.date) -> Statement:
-    """Every period with its amounts and balance, totals and aging. Three queries."""
-    from agreements.models import ConceptAllocation
+# Payments recorded in Recupera itself (an agreement's installments), per period: each
+# source is a function returning a one-value QuerySet of the total paid for the period
+# OuterRef("pk"). The apps that record payments register theirs in their
+# AppConfig.ready(), so that employers never imports them.
+STATEMENT_PAYMENT_SOURCES: list[Callable[[], QuerySet]] = []
 
-    # Agreement payments recorded in Recupera, shown beside the account system's figure
-    # and never added to it (the account system's `paid` includes them once it has them).
-    agreement_paid = (
-        ConceptAllocation.objects.filter(
-            agreement_period__period=OuterRef("pk"), payment__reversed_at__isnull=True
-        )
-        .order_by()
-        .values("agreement_period__period")
-        .annotate(total=Sum("amount"))
-        .values("total")
-    )
+
+def register_statement_payments(source: Callable[[], QuerySet]) -> None:
+    if source not in STATEMENT_PAYMENT_SOURCES:
+        STATEMENT_PAYMENT_SOURCES.append(source)
+
+
+def _recorded_payments():
+    money = DecimalField(**MONEY)
+    totals = [Subquery(source(), output_field=money) for source in STATEMENT_PAYMENT_SOURCES]
+    if not totals:
+        return Value(None, output_field=money)
+    if len(totals) == 1:
+        return totals[0]
+    return sum((Coalesce(total, ZERO, output_field=money) for total in totals[1:]), totals[0])
+
+
+def account_statement(employer: Employer, today: datetime.date) -> Statement:
+    """Every period with its amounts and balance, totals and aging. Three queries.
+
+    `agreement_paid` on each period: the payments recorded in Recupera, shown beside the
+    account system's figure and never added to it (the account system's `paid`
+    includes them once it has them)."""
     periods = list(
         ContributionPeriod.objects.filter(employer=employer)
         .annotate(
             aging=aging_case(today),
             days_late=today - F("due_date"),
-            agreement_paid=Subquery(agreement_paid, output_field=DecimalField(**MONEY)),
+            agreement_paid=_recorded_payments(),
         )
         .order_by("period")
     )

@@ -2,15 +2,8 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.tables import MoneyColumn
 from employers.models import Employer
-from employers.money import format_money
-
-
-class MoneyColumn(tables.Column):
-    attrs = {"td": {"class": "num"}, "th": {"class": "num"}}
-
-    def render(self, value):
-        return format_money(value)
 
 
 class EmployerTable(tables.Table):

@@ -11,8 +11,9 @@ from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from core.exports import FilteredExportMixin, tabular_response
 from employers import services
-from employers.exports import FilteredExportMixin, employer_rows, statement_rows, tabular_response
+from employers.exports import employer_rows, statement_rows
 from employers.filters import EmployerFilter
 from employers.forms import ArrearsUploadForm, EmployerForm
 from employers.models import ArrearsImport, ArrearsImportStatus, Employer

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from people.models import User
+from people.models import Branch, User
 
 
 @admin.register(User)
@@ -14,3 +14,9 @@ class UserAdmin(BaseUserAdmin):
         *BaseUserAdmin.fieldsets,
         (_("Branch"), {"fields": ["branch"]}),
     )
+
+
+@admin.register(Branch)
+class BranchAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "is_active"]
+    search_fields = ["code", "name"]

@@ -1,24 +1,19 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from people.registry import menu_entries
+
 
 def navigation(request) -> dict:
-    """The menu entries the user's role may use."""
+    """The menu entries the user's role may use, as the installed apps declare them."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
-    items = []
-    if user.has_perm("recovery.view_recoverycase"):
-        items.append((_("Work queue"), reverse("recovery:queue")))
-        items.append((_("Cases"), reverse("recovery:case_list")))
-    if user.has_perm("agreements.view_paymentagreement"):
-        items.append((_("Agreements"), reverse("agreements:agreement_list")))
-    if user.has_perm("recovery.view_legalreferral"):
-        items.append((_("Legal Unit"), reverse("legal:referral_list")))
-    if user.has_perm("employers.view_employer"):
-        items.append((_("Employers"), reverse("employers:employer_list")))
-    if user.has_perm("employers.view_arrearsimport"):
-        items.append((_("Arrears imports"), reverse("employers:import_list")))
+    items = [
+        (entry.label, reverse(entry.url_name))
+        for entry in menu_entries()
+        if user.has_perm(entry.permission)
+    ]
     if user.is_superuser:
         items.append((_("Administration"), reverse("admin:index")))
     return {"nav_items": items, "unread_notifications": _unread(user)}

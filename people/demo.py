@@ -3,8 +3,7 @@
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from employers.models import Branch
-from people.models import User
+from people.models import Branch, User
 from people.roles import Role
 
 DEMO_PASSWORD = "Recupera.2026"

@@ -8,10 +8,25 @@ from django.utils.translation import gettext_lazy as _
 from people.roles import Role
 
 
+@pghistory.track()
+class Branch(models.Model):
+    code = models.CharField(_("code"), max_length=4, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("branch")
+        verbose_name_plural = _("branches")
+
+    def __str__(self) -> str:
+        return f"{self.code} · {self.name}"
+
+
 @pghistory.track(exclude=["password", "last_login"])
 class User(AbstractUser):
     branch = models.ForeignKey(
-        "employers.Branch",
+        Branch,
         verbose_name=_("branch"),
         on_delete=models.PROTECT,
         null=True,

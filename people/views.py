@@ -1,15 +1,21 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
-from people.roles import BRANCH_ROLES
+from people.registry import menu_entries
 
 
 @login_required
 def home(request):
-    if request.user.role in BRANCH_ROLES:
-        return redirect("recovery:queue")
-    if request.user.has_perm("employers.view_employer"):
-        return redirect("employers:employer_list")
+    """The landing page of the user's role, as the apps' menu entries declare it."""
+    landings = sorted(
+        (entry for entry in menu_entries() if entry.landing is not None),
+        key=lambda entry: entry.landing,
+    )
+    for entry in landings:
+        if entry.landing_roles and request.user.role not in entry.landing_roles:
+            continue
+        if request.user.has_perm(entry.permission):
+            return redirect(entry.url_name)
     return render(request, "people/home.html")
 
 

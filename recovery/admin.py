@@ -3,7 +3,6 @@ from django.contrib import admin
 from recovery.models import (
     CaseOpeningRule,
     DocumentRequirement,
-    JobRun,
     RecoveryCase,
     StrategyLevel,
 )
@@ -43,13 +42,4 @@ class RecoveryCaseAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(JobRun)
-class JobRunAdmin(admin.ModelAdmin):
-    list_display = ["job", "run_date", "started_at", "finished_at", "counts"]
-    list_filter = ["job"]
-
-    def has_change_permission(self, request, obj=None):
         return False

@@ -1,8 +1,32 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from people.registry import MenuEntry
+from people.roles import BRANCH_ROLES, Role
+
+_WORK = ["recovery.view_recoverycase", "recovery.change_recoverycase"]
+
 
 class RecoveryConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "recovery"
     verbose_name = _("Recovery cases")
+    role_permissions = {
+        Role.DEPARTMENT_HEAD: [*_WORK, "recovery.assign_case"],
+        Role.BRANCH_HEAD: [*_WORK, "recovery.assign_case"],
+        Role.AGENT: _WORK,
+        Role.ADMIN_STAFF: ["recovery.view_recoverycase"],
+        Role.LEGAL: ["recovery.view_recoverycase"],
+        Role.AUDITOR: ["recovery.view_recoverycase"],
+    }
+    menu_entries = [
+        MenuEntry(
+            _("Work queue"),
+            "recovery:queue",
+            "recovery.view_recoverycase",
+            10,
+            landing=10,
+            landing_roles=BRANCH_ROLES,
+        ),
+        MenuEntry(_("Cases"), "recovery:case_list", "recovery.view_recoverycase", 20),
+    ]

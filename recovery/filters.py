@@ -6,9 +6,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from employers.models import Branch
 from people.access import sees_all_branches
-from people.models import User
+from people.models import Branch, User
 from people.roles import Role
 from recovery.models import CaseStatus, RecoveryCase
 

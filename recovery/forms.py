@@ -12,7 +12,6 @@ from recovery.models import (
     FollowUpKind,
     FollowUpOutcome,
     HoldReason,
-    JudicialStage,
     LetterKind,
 )
 
@@ -119,15 +118,3 @@ class DocumentForm(forms.Form):
         if not data.get("file") and not data.get("missing"):
             raise forms.ValidationError(_("Upload the file or mark it as missing."))
         return data
-
-
-class ProgressForm(forms.Form):
-    judicial_stage = forms.ChoiceField(label=_("Judicial stage"), choices=JudicialStage.choices)
-    amount_recovered = forms.DecimalField(label=_("Recovered ($)"), min_value=0, decimal_places=2)
-    notes = forms.CharField(
-        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-
-
-class ReturnForm(forms.Form):
-    reason = forms.CharField(label=_("Why"), widget=forms.Textarea(attrs={"rows": 2}))

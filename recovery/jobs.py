@@ -1,22 +1,19 @@
 """The nightly jobs of the recovery cases: set-based SQL, idempotent, run as of a date.
 
-`run_nightly_jobs(run_date)` runs them in order; each runs once per date (a JobRun row
-claimed under a PostgreSQL advisory lock), so two schedulers firing at once, or the
-same night run twice, give the result of one run. Later features add their jobs to
-NIGHTLY_JOBS.
+Declared in NIGHTLY_JOBS; core.nightly collects and runs them with the other apps'.
 """
 
 from __future__ import annotations
 
 import datetime
 import heapq
-import logging
 from decimal import Decimal
 
 from django.db import connection, transaction
 from django.db.models import Count, Sum
-from django.utils import timezone
 
+from core.nightly import NightlyJob
+from core.sql import sql_list
 from employers.models import AGING_BUCKETS
 from people.models import User
 from people.roles import Role
@@ -26,12 +23,9 @@ from recovery.models import (
     CaseEventKind,
     CaseOpeningRule,
     CaseStatus,
-    JobRun,
+    PromiseStatus,
     RecoveryCase,
 )
-
-log = logging.getLogger(__name__)
-
 
 # Each employer's debt past due on %(day)s and its oldest due date: the same rule as
 # employers.models.arrears_filter, for the set-based jobs.
@@ -41,10 +35,6 @@ ARREARS_BY_EMPLOYER = """
      WHERE balance > 0 AND due_date < %(day)s
      GROUP BY employer_id
 """
-
-
-def _sql_list(values) -> str:
-    return ", ".join(f"'{value}'" for value in values)
 
 
 def cases_open(*, run_date: datetime.date) -> int:
@@ -66,7 +56,7 @@ def cases_open(*, run_date: datetime.date) -> int:
              WHERE a.debt >= %(min_debt)s AND %(day)s - a.oldest >= %(min_days)s
                AND NOT EXISTS (SELECT 1 FROM recovery_recoverycase c
                                 WHERE c.employer_id = e.id
-                                  AND c.status IN ({_sql_list(ACTIVE_STATUSES)}))
+                                  AND c.status IN ({sql_list(ACTIVE_STATUSES)}))
              ORDER BY a.debt DESC, e.id
             """,
             {"day": run_date, "min_debt": rule.min_arrears, "min_days": rule.min_days_late},
@@ -87,10 +77,10 @@ def cases_open(*, run_date: datetime.date) -> int:
                     (employer_id, branch_id, agent_id, status, opening_debt, opened_on,
                      close_reason, close_note, hold_reason, hold_note, level_done,
                      next_action, broken_promises)
-                SELECT employer_id, branch_id, agent_id, 'open', debt, %(day)s,
+                SELECT employer_id, branch_id, agent_id, %(open)s, debt, %(day)s,
                        '', '', '', '', false, '', 0
                   FROM new
-                ON CONFLICT (employer_id) WHERE status IN ({_sql_list(ACTIVE_STATUSES)})
+                ON CONFLICT (employer_id) WHERE status IN ({sql_list(ACTIVE_STATUSES)})
                 DO NOTHING
                 RETURNING id
             )
@@ -104,6 +94,7 @@ def cases_open(*, run_date: datetime.date) -> int:
                 "debts": [debt for _e, _b, debt in candidates],
                 "day": run_date,
                 "kind": CaseEventKind.OPENED,
+                "open": CaseStatus.OPEN,
                 "status": str(CaseStatus.OPEN.label),
                 "why": f"≥ ${rule.min_arrears} · ≥ {rule.min_days_late} d",
             },
@@ -155,7 +146,7 @@ def promises_evaluate(*, run_date: datetime.date) -> dict[str, int]:
                 SELECT p.id, c.employer_id
                   FROM recovery_paymentpromise p
                   JOIN recovery_recoverycase c ON c.id = p.case_id
-                 WHERE p.status = 'pending' AND p.promised_on <= %(day)s
+                 WHERE p.status = %(pending)s AND p.promised_on <= %(day)s
                    FOR UPDATE OF p
             ), paid AS (
                 SELECT employer_id, sum(paid) AS total FROM employers_contributionperiod
@@ -165,9 +156,9 @@ def promises_evaluate(*, run_date: datetime.date) -> dict[str, int]:
                    SET paid_since = greatest(coalesce(paid.total, 0) - p.baseline_paid, 0),
                        evaluated_on = %(day)s,
                        status = CASE
-                           WHEN coalesce(paid.total, 0) - p.baseline_paid >= p.amount THEN 'kept'
-                           WHEN coalesce(paid.total, 0) - p.baseline_paid > 0 THEN 'partly_kept'
-                           ELSE 'broken' END
+                           WHEN coalesce(paid.total, 0) - p.baseline_paid >= p.amount THEN %(kept)s
+                           WHEN coalesce(paid.total, 0) - p.baseline_paid > 0 THEN %(partly_kept)s
+                           ELSE %(broken)s END
                   FROM due LEFT JOIN paid USING (employer_id)
                  WHERE p.id = due.id
              RETURNING p.case_id, p.status, p.amount, p.paid_since
@@ -176,23 +167,35 @@ def promises_evaluate(*, run_date: datetime.date) -> dict[str, int]:
                 SELECT case_id, now(), %(kind)s, amount::text, status, paid_since::text
                   FROM evaluated
             ), per_case AS (
-                SELECT case_id, count(*) FILTER (WHERE status = 'broken') AS broken,
-                       count(*) FILTER (WHERE status <> 'kept') AS missed
+                SELECT case_id, count(*) FILTER (WHERE status = %(broken)s) AS broken,
+                       count(*) FILTER (WHERE status <> %(kept)s) AS missed
                   FROM evaluated GROUP BY case_id
             ), moved AS (
                 UPDATE recovery_recoverycase c
                    SET broken_promises = c.broken_promises + per_case.broken,
-                       status = CASE WHEN per_case.missed > 0 AND c.status = 'promise'
-                                     THEN 'in_contact' ELSE c.status END
+                       status = CASE WHEN per_case.missed > 0 AND c.status = %(promise)s
+                                     THEN %(in_contact)s ELSE c.status END
                   FROM per_case WHERE c.id = per_case.case_id
              RETURNING c.id
             )
             SELECT status, count(*) FROM evaluated GROUP BY status
             """,
-            {"day": run_date, "kind": CaseEventKind.PROMISE},
+            {
+                "day": run_date,
+                "kind": CaseEventKind.PROMISE,
+                "pending": PromiseStatus.PENDING,
+                "kept": PromiseStatus.KEPT,
+                "partly_kept": PromiseStatus.PARTLY_KEPT,
+                "broken": PromiseStatus.BROKEN,
+                "promise": CaseStatus.PROMISE,
+                "in_contact": CaseStatus.IN_CONTACT,
+            },
         )
         counts = dict(cursor.fetchall())
-    return {status: counts.get(status, 0) for status in ("kept", "partly_kept", "broken")}
+    return {
+        status.value: counts.get(status, 0)
+        for status in (PromiseStatus.KEPT, PromiseStatus.PARTLY_KEPT, PromiseStatus.BROKEN)
+    }
 
 
 def strategy_advance(*, run_date: datetime.date) -> int:
@@ -212,7 +215,7 @@ def strategy_advance(*, run_date: datetime.date) -> int:
                   JOIN employers_employer e ON e.id = c.employer_id
                   LEFT JOIN recovery_strategylevel cur ON cur.id = c.level_id
                   JOIN ({ARREARS_BY_EMPLOYER}) a ON a.employer_id = c.employer_id
-                 WHERE c.status IN ({_sql_list(WORKED_STATUSES)})
+                 WHERE c.status IN ({sql_list(WORKED_STATUSES)})
                    AND (c.level_id IS NULL OR c.level_done)
                    AND (c.hold_until IS NULL OR c.hold_until < %(day)s)
                    FOR UPDATE OF c
@@ -259,7 +262,7 @@ def snapshots_take(*, run_date: datetime.date) -> int:
               FROM ({ARREARS_BY_EMPLOYER}) a
               JOIN employers_employer e ON e.id = a.employer_id
               LEFT JOIN recovery_recoverycase c
-                ON c.employer_id = e.id AND c.status IN ({_sql_list(ACTIVE_STATUSES)})
+                ON c.employer_id = e.id AND c.status IN ({sql_list(ACTIVE_STATUSES)})
               LEFT JOIN recovery_strategylevel l ON l.id = c.level_id
             ON CONFLICT (taken_on, employer_id) DO UPDATE
                SET branch_id = EXCLUDED.branch_id, debt = EXCLUDED.debt,
@@ -272,77 +275,10 @@ def snapshots_take(*, run_date: datetime.date) -> int:
         return cursor.rowcount
 
 
-# In order. Dotted paths, so that apps added later need no import cycle here.
-NIGHTLY_JOBS: list[tuple[str, str]] = [
-    ("cases_open", "recovery.jobs.cases_open"),
-    ("promises_evaluate", "recovery.jobs.promises_evaluate"),
-    ("installments_mark_overdue", "agreements.jobs.installments_mark_overdue"),
-    ("agreements_breach", "agreements.jobs.agreements_breach"),
-    ("agreements_complete", "agreements.jobs.agreements_complete"),
-    ("strategy_advance", "recovery.jobs.strategy_advance"),
-    ("snapshots_take", "recovery.jobs.snapshots_take"),
+NIGHTLY_JOBS = [
+    NightlyJob("cases_open", cases_open, order=100),
+    NightlyJob("promises_evaluate", promises_evaluate, order=200),
+    NightlyJob("strategy_advance", strategy_advance, order=600),
+    # The last of the night: the snapshot sees every other job's work.
+    NightlyJob("snapshots_take", snapshots_take, order=900),
 ]
-# After this many missed nights the catch-up stops and asks for a person.
-MAX_CATCH_UP_NIGHTS = 62
-
-
-def last_night_processed() -> datetime.date | None:
-    """The last date on which every nightly job finished."""
-    last = (
-        JobRun.objects.filter(job=NIGHTLY_JOBS[-1][0], finished_at__isnull=False)
-        .order_by("-run_date")
-        .values_list("run_date", flat=True)
-        .first()
-    )
-    return last
-
-
-def run_nightly_jobs(*, run_date: datetime.date | None = None, force: bool = False) -> dict:
-    """Run every nightly job in order as of run_date; each once per date unless force.
-
-    Without a date, the nights missed since the last one processed (server down,
-    worker stopped) are run first, one by one in order, so no deadline is skipped.
-    """
-    if run_date is not None:
-        return _run_night(run_date, force)
-    today = timezone.localdate()
-    last = last_night_processed()
-    start = today if last is None else min(last + datetime.timedelta(days=1), today)
-    if (today - start).days > MAX_CATCH_UP_NIGHTS:
-        raise RuntimeError(
-            f"{(today - start).days} nights were missed; run them with --date after checking why."
-        )
-    results = {}
-    day = start
-    while day <= today:
-        results[day.isoformat()] = _run_night(day, force)
-        day += datetime.timedelta(days=1)
-    return results if len(results) > 1 else results[today.isoformat()]
-
-
-def _run_night(run_date: datetime.date, force: bool) -> dict:
-    from django.utils.module_loading import import_string
-
-    results = {}
-    for name, path in NIGHTLY_JOBS:
-        with transaction.atomic():
-            with connection.cursor() as cursor:
-                # Two schedulers firing at once: the second waits here, then finds the
-                # night's JobRun finished and skips.
-                cursor.execute(
-                    "SELECT pg_advisory_xact_lock(hashtext('recupera.nightly.' || %s))", [name]
-                )
-            done = JobRun.objects.filter(job=name, run_date=run_date, finished_at__isnull=False)
-            if done.exists() and not force:
-                results[name] = "skipped"
-                continue
-            run, _created = JobRun.objects.update_or_create(
-                job=name, run_date=run_date, defaults={"started_at": timezone.now()}
-            )
-            outcome = import_string(path)(run_date=run_date)
-            run.finished_at = timezone.now()
-            run.counts = outcome if isinstance(outcome, dict) else {"rows": outcome}
-            run.save()
-            results[name] = run.counts
-            log.info("nightly job %s as of %s: %s", name, run_date, run.counts)
-    return results

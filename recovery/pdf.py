@@ -7,10 +7,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from config.pdf import render_pdf
-from employers.models import ZERO, ContributionPeriod, Employer, arrears_filter
-from employers.money import amount_in_words
-from employers.periods import is_business_day
+from core.calendar import is_business_day
+from core.money import ZERO, amount_in_words
+from core.pdf import render_pdf
+from employers.models import ContributionPeriod, Employer, arrears_filter
 from recovery.models import LetterKind, RecoveryCase
 
 

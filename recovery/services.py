@@ -9,12 +9,14 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from employers.models import ZERO, ContributionPeriod
+from core.money import ZERO
+from core.uploads import check_upload
+from employers.models import ContributionPeriod
 from people.models import User
 from people.roles import Role
 from recovery.models import (
@@ -36,34 +38,20 @@ from recovery.models import (
     StrategyAction,
 )
 
-ATTACHMENT_TYPES = {
-    ".pdf": "application/pdf",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".png": "image/png",
-    ".doc": "application/msword",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".xls": "application/vnd.ms-excel",
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ".odt": "application/vnd.oasis.opendocument.text",
-}
-# The first bytes each type starts with: the extension alone proves nothing.
-MAGIC = {
-    ".pdf": [b"%PDF"],
-    ".jpg": [b"\xff\xd8\xff"],
-    ".jpeg": [b"\xff\xd8\xff"],
-    ".png": [b"\x89PNG"],
-    ".doc": [b"\xd0\xcf\x11\xe0"],
-    ".xls": [b"\xd0\xcf\x11\xe0"],
-    ".docx": [b"PK\x03\x04"],
-    ".xlsx": [b"PK\x03\x04"],
-    ".odt": [b"PK\x03\x04"],
-}
-ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+
+def case_event_record(
+    *, case: RecoveryCase, kind: str, actor: User | None, before="", after="", reason=""
+) -> CaseEvent:
+    """Append a line to the case's timeline (apps above recovery note their work here)."""
+    if kind not in CaseEventKind.values:
+        raise ValueError(f"Unknown case event kind {kind!r}")
+    return CaseEvent.objects.create(
+        case=case, kind=kind, actor=actor, before=before, after=after, reason=reason
+    )
 
 
 def _event(case: RecoveryCase, kind: str, actor, before="", after="", reason="") -> CaseEvent:
-    return CaseEvent.objects.create(
+    return case_event_record(
         case=case, kind=kind, actor=actor, before=before, after=after, reason=reason
     )
 
@@ -122,6 +110,77 @@ def case_transition(
         reason,
     )
     return case
+
+
+def cases_transition(
+    *,
+    case_ids: list[int],
+    to_status: str,
+    run_date: datetime.date,
+    reasons: list[str] | None = None,
+    from_statuses: list[str] | None = None,
+    actor: User | None = None,
+) -> list[int]:
+    """The set-based form of case_transition, for the nightly jobs of the apps above:
+    move every case of `case_ids` whose status the table allows to become `to_status`,
+    in one statement, with a timeline event each (`reasons[i]` for `case_ids[i]`).
+
+    Only cases in `from_statuses` (default: every status the table allows) move;
+    cases in a status that may not move are left as they are (a second run, or a case
+    settled meanwhile, changes nothing). Closing needs a reason per case: not here.
+    Returns the ids of the cases moved."""
+    if to_status == CaseStatus.CLOSED or to_status not in CaseStatus.values:
+        raise ValueError(f"cases_transition cannot move cases to {to_status!r}")
+    if not case_ids:
+        return []
+    allowed_from = [
+        status
+        for status, targets in ALLOWED_TRANSITIONS.items()
+        if to_status in targets and (from_statuses is None or status in from_statuses)
+    ]
+    closes = to_status == CaseStatus.SETTLED
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            """
+            WITH target AS (
+                SELECT DISTINCT ON (id) id, reason
+                  FROM unnest(%(ids)s::bigint[], %(reasons)s::text[]) AS t(id, reason)
+                 ORDER BY id
+            ), old AS (
+                -- Locked in id order, as every multi-case write does.
+                SELECT c.id, c.status FROM recovery_recoverycase c JOIN target t ON t.id = c.id
+                 WHERE c.status = ANY(%(allowed)s)
+                 ORDER BY c.id FOR UPDATE OF c
+            ), moved AS (
+                UPDATE recovery_recoverycase c
+                   SET status = %(to)s,
+                       closed_on = CASE WHEN %(closes)s THEN %(day)s ELSE c.closed_on END
+                  FROM old WHERE c.id = old.id AND c.status = old.status
+             RETURNING c.id, old.status AS before
+            ), labels AS (
+                SELECT * FROM unnest(%(codes)s::text[], %(labels)s::text[]) AS l(code, label)
+            ), events AS (
+                INSERT INTO recovery_caseevent (case_id, at, actor_id, kind, before, after, reason)
+                SELECT m.id, now(), %(actor)s, %(kind)s, l.label, %(after)s, t.reason
+                  FROM moved m JOIN target t ON t.id = m.id JOIN labels l ON l.code = m.before
+            )
+            SELECT id FROM moved ORDER BY id
+            """,
+            {
+                "ids": case_ids,
+                "reasons": reasons if reasons is not None else [""] * len(case_ids),
+                "allowed": allowed_from,
+                "to": to_status,
+                "closes": closes,
+                "day": run_date,
+                "actor": actor.pk if actor else None,
+                "kind": CaseEventKind.TRANSITION,
+                "codes": list(CaseStatus.values),
+                "labels": [str(label) for label in CaseStatus.labels],
+                "after": str(CaseStatus(to_status).label),
+            },
+        )
+        return [row[0] for row in cursor.fetchall()]
 
 
 def _check_agent(agent: User, branch_id: int) -> None:
@@ -237,32 +296,6 @@ def _satisfies_level(case: RecoveryCase, kind: str, letter: str) -> bool:
     if level.action == StrategyAction.VISIT:
         return kind == FollowUpKind.VISIT
     return True  # a referral proposal is done once any action is recorded on it
-
-
-def check_upload(upload: UploadedFile) -> str:
-    """The content type of an accepted upload (PDF, image, office file up to 10 MB
-    whose first bytes match its extension), or ValidationError saying why not."""
-    from pathlib import Path
-
-    extension = Path(upload.name or "").suffix.lower()
-    if extension not in ATTACHMENT_TYPES:
-        raise ValidationError(
-            _("%(name)s: only PDF, images (JPG, PNG) and office files are accepted.")
-            % {"name": upload.name},
-            code="attachment_type",
-        )
-    if upload.size > ATTACHMENT_MAX_BYTES:
-        raise ValidationError(
-            _("%(name)s is larger than 10 MB.") % {"name": upload.name}, code="attachment_size"
-        )
-    head = upload.read(8)
-    upload.seek(0)
-    if not any(head.startswith(magic) for magic in MAGIC[extension]):
-        raise ValidationError(
-            _("%(name)s is not really a %(ext)s file.") % {"name": upload.name, "ext": extension},
-            code="attachment_content",
-        )
-    return ATTACHMENT_TYPES[extension]
 
 
 def employer_paid_total(employer_id: int) -> Decimal:
@@ -424,76 +457,3 @@ def case_document_mark_missing(
     document.save()
     _event(case, CaseEventKind.DOCUMENT, actor, requirement.name, _("missing"), note)
     return document
-
-
-# --- the Legal Unit ----------------------------------------------------------------
-
-
-def _locked_referral(referral):
-    from recovery.models import LegalReferral
-
-    return LegalReferral.objects.select_for_update().select_related("case").get(pk=referral.pk)
-
-
-@transaction.atomic
-def referral_accept(*, referral, actor: User):
-    from recovery.models import ReferralStatus
-
-    referral = _locked_referral(referral)
-    if referral.status != ReferralStatus.PENDING:
-        raise ValidationError(_("Only a referral pending acceptance can be accepted."))
-    referral.status = ReferralStatus.ACCEPTED
-    referral.accepted_on, referral.accepted_by = timezone.localdate(), actor
-    referral.judicial_stage = referral.judicial_stage or "preparation"
-    referral.save()
-    _event(referral.case, CaseEventKind.LEGAL, actor, "", _("Accepted by the Legal Unit"))
-    return referral
-
-
-@transaction.atomic
-def referral_return(*, referral, actor: User, reason: str):
-    """The Legal Unit gives the case back to the department, saying why."""
-    from recovery.models import ReferralStatus
-
-    referral = _locked_referral(referral)
-    if referral.status not in {ReferralStatus.PENDING, ReferralStatus.ACCEPTED}:
-        raise ValidationError(_("This referral is no longer open."))
-    if not reason.strip():
-        raise ValidationError(_("Say why the case is returned."))
-    referral.status, referral.returned_reason = ReferralStatus.RETURNED, reason
-    referral.save()
-    if referral.case.status == CaseStatus.REFERRED:
-        case_transition(
-            case=referral.case, to_status=CaseStatus.IN_CONTACT, actor=actor, reason=reason
-        )
-    return referral
-
-
-@transaction.atomic
-def referral_update(
-    *, referral, actor: User, judicial_stage: str, amount_recovered: Decimal, notes: str
-):
-    """Record the judicial stage and what has been recovered."""
-    from recovery.models import JudicialStage, ReferralStatus
-
-    referral = _locked_referral(referral)
-    if referral.status != ReferralStatus.ACCEPTED:
-        raise ValidationError(_("Accept the referral before recording its progress."))
-    if judicial_stage not in JudicialStage.values:
-        raise ValidationError(_("Choose the judicial stage."))
-    if amount_recovered < 0 or amount_recovered > referral.debt:
-        raise ValidationError(_("The amount recovered must be between zero and the debt referred."))
-    before = f"{referral.get_judicial_stage_display()} · ${referral.amount_recovered}"
-    referral.judicial_stage, referral.amount_recovered = judicial_stage, amount_recovered
-    if notes:
-        referral.notes = notes
-    referral.save()
-    _event(
-        referral.case,
-        CaseEventKind.LEGAL,
-        actor,
-        before,
-        f"{referral.get_judicial_stage_display()} · ${amount_recovered}",
-        notes,
-    )
-    return referral

@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,8 +11,8 @@ from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from config.actions import service_action
-from employers.exports import FilteredExportMixin
+from core.exports import FilteredExportMixin
+from core.views import form_refused, reported
 from employers.queries import account_statement
 from people.models import User
 from people.roles import Role
@@ -241,95 +241,85 @@ def follow_up_create(request, pk: int):
     )
 
 
-def _post_action(request, pk, form_class, action, success):
-    case = _visible_case(request, pk)
-    extra = {"branch_id": case.branch_id} if form_class is AssignForm else {}
-    return service_action(
-        request,
-        obj=case,
-        action=action,
-        success=success,
-        back="recovery:case_detail",
-        form=form_class(request.POST, **extra),
-    )
+def _back_to(case: RecoveryCase):
+    return redirect("recovery:case_detail", pk=case.pk)
 
 
 @require_POST
 @login_required
 @permission_required("recovery.change_recoverycase", raise_exception=True)
 def case_transition(request, pk: int):
-    return _post_action(
-        request,
-        pk,
-        TransitionForm,
-        lambda case, data: services.case_transition(
-            case=case,
-            to_status=data["to_status"],
-            actor=request.user,
-            reason=data["reason"],
-            close_reason=data["close_reason"],
-        ),
-        _("Status changed."),
-    )
+    case = _visible_case(request, pk)
+    form = TransitionForm(request.POST)
+    if not form_refused(request, form):
+        with reported(request, _("Status changed.")):
+            services.case_transition(
+                case=case,
+                to_status=form.cleaned_data["to_status"],
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+                close_reason=form.cleaned_data["close_reason"],
+            )
+    return _back_to(case)
 
 
 @require_POST
 @login_required
 @permission_required("recovery.assign_case", raise_exception=True)
 def case_assign(request, pk: int):
-    return _post_action(
-        request,
-        pk,
-        AssignForm,
-        lambda case, data: services.case_assign(
-            case=case, agent=data["agent"], actor=request.user, reason=data["reason"]
-        ),
-        _("Case reassigned."),
-    )
+    case = _visible_case(request, pk)
+    form = AssignForm(request.POST, branch_id=case.branch_id)
+    if not form_refused(request, form):
+        with reported(request, _("Case reassigned.")):
+            services.case_assign(
+                case=case,
+                agent=form.cleaned_data["agent"],
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+    return _back_to(case)
 
 
 @require_POST
 @login_required
 @permission_required("recovery.change_recoverycase", raise_exception=True)
 def case_hold(request, pk: int):
-    if request.POST.get("release"):
-        return _post_action(
-            request,
-            pk,
-            ReasonForm,
-            lambda case, data: services.case_release(
-                case=case, actor=request.user, reason=data["reason"]
-            ),
-            _("The hold was lifted."),
-        )
-    return _post_action(
-        request,
-        pk,
-        HoldForm,
-        lambda case, data: services.case_hold(
-            case=case,
-            hold_reason=data["hold_reason"],
-            until=data["until"],
-            note=data["note"],
-            actor=request.user,
-        ),
-        _("The case is on hold."),
-    )
+    case = _visible_case(request, pk)
+    form = HoldForm(request.POST)
+    if not form_refused(request, form):
+        with reported(request, _("The case is on hold.")):
+            services.case_hold(
+                case=case,
+                hold_reason=form.cleaned_data["hold_reason"],
+                until=form.cleaned_data["until"],
+                note=form.cleaned_data["note"],
+                actor=request.user,
+            )
+    return _back_to(case)
+
+
+@require_POST
+@login_required
+@permission_required("recovery.change_recoverycase", raise_exception=True)
+def case_release(request, pk: int):
+    case = _visible_case(request, pk)
+    form = ReasonForm(request.POST)
+    if not form_refused(request, form):
+        with reported(request, _("The hold was lifted.")):
+            services.case_release(case=case, actor=request.user, reason=form.cleaned_data["reason"])
+    return _back_to(case)
 
 
 @require_POST
 @login_required
 @permission_required("recovery.change_recoverycase", raise_exception=True)
 def case_level_skip(request, pk: int):
-    return _post_action(
-        request,
-        pk,
-        ReasonForm,
-        lambda case, data: services.level_skip(
-            case=case, actor=request.user, reason=data["reason"]
-        ),
-        _("The level's action was marked as skipped."),
-    )
+    case = _visible_case(request, pk)
+    form = ReasonForm(request.POST)
+    if not form_refused(request, form):
+        with reported(request, _("The level's action was marked as skipped.")):
+            services.level_skip(case=case, actor=request.user, reason=form.cleaned_data["reason"])
+    return _back_to(case)
 
 
 def _demand_response(request, cases: list[RecoveryCase]):
@@ -355,53 +345,66 @@ def _demand_response(request, cases: list[RecoveryCase]):
 def demand_notice(request, pk: int):
     """The payment demand letter of one employer; printing it records a letter."""
     case = _visible_case(request, pk)
-    return _demand_response(request, [case]) or redirect("recovery:case_detail", pk=case.pk)
+    return _demand_response(request, [case]) or _back_to(case)
+
+
+def _chosen_cases(request):
+    """The cases a list action applies to: the ticked ones, or with `scope=filtered`
+    every case the list's filters give (the filters travel in `filter_query`)."""
+    queryset = RecoveryCase.objects.visible_to(request.user)
+    if "filtered" in (request.POST.get("scope"), request.GET.get("scope")):
+        filters = CaseFilter(
+            QueryDict(request.POST.get("filter_query", "")),
+            queryset=queryset.with_debt(),
+            user=request.user,
+        )
+        return filters.qs if filters.is_valid() else queryset.none()
+    ids = [int(pk) for pk in request.POST.getlist("select") if pk.isdigit()]
+    return queryset.filter(pk__in=ids)
+
+
+@require_POST
+@login_required
+@permission_required("recovery.assign_case", raise_exception=True)
+def cases_reassign(request):
+    """From the case list: give the chosen cases (every one of them) to an agent."""
+    back = request.POST.get("next") or "recovery:case_list"
+    case_ids = list(_chosen_cases(request).order_by().values_list("pk", flat=True))
+    if not case_ids:
+        messages.error(request, _("Select at least one case."))
+        return redirect(back)
+    form = AssignForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose the agent."))
+        return redirect(back)
+    try:
+        changed = services.cases_assign(
+            case_ids=case_ids,
+            agent=form.cleaned_data["agent"],
+            actor=request.user,
+            reason=form.cleaned_data["reason"],
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("%(count)s cases reassigned.") % {"count": changed})
+    return redirect(back)
 
 
 @require_POST
 @login_required
 @permission_required("recovery.change_recoverycase", raise_exception=True)
-def bulk_action(request):
-    """From the case list: reassign the selected cases, or print their demand letters."""
-    queryset = RecoveryCase.objects.visible_to(request.user).with_debt()
-    if "filtered" in (request.POST.get("scope"), request.GET.get("scope")):
-        # Every case the list's filters give, not only the ticked ones.
-        from django.http import QueryDict
-
-        filters = CaseFilter(
-            QueryDict(request.POST.get("filter_query", "")), queryset=queryset, user=request.user
-        )
-        queryset = filters.qs if filters.is_valid() else queryset.none()
-    else:
-        ids = [int(pk) for pk in request.POST.getlist("select") if pk.isdigit()]
-        queryset = queryset.filter(pk__in=ids)
-    cases = list(
-        queryset.select_related(
-            "employer", "employer__branch", "agent", "level", "branch"
-        ).order_by("employer__legal_name")[: MAX_BATCH_LETTERS + 1]
-    )
+def demand_notices(request):
+    """From the case list: the demand letters of the chosen cases, in one PDF."""
     back = request.POST.get("next") or "recovery:case_list"
+    cases = list(
+        _chosen_cases(request)
+        .with_debt()
+        .select_related("employer", "employer__branch", "agent", "level", "branch")
+        .order_by("employer__legal_name")[: MAX_BATCH_LETTERS + 1]
+    )
     if not cases:
         messages.error(request, _("Select at least one case."))
-        return redirect(back)
-    if request.POST.get("action") == "assign":
-        if not request.user.has_perm("recovery.assign_case"):
-            raise Http404
-        form = AssignForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, _("Choose the agent."))
-            return redirect(back)
-        try:
-            changed = services.cases_assign(
-                case_ids=[c.pk for c in cases],
-                agent=form.cleaned_data["agent"],
-                actor=request.user,
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("%(count)s cases reassigned.") % {"count": changed})
         return redirect(back)
     if len(cases) > MAX_BATCH_LETTERS:
         messages.error(
@@ -419,25 +422,25 @@ def bulk_action(request):
 def case_document(request, pk: int, requirement_id: int):
     case = _visible_case(request, pk)
     requirement = get_object_or_404(DocumentRequirement, pk=requirement_id, is_active=True)
-
-    def update(case, data):
-        if data.get("file"):
+    form = DocumentForm(request.POST, request.FILES)
+    if form_refused(request, form):
+        return _back_to(case)
+    with reported(request, _("Document checklist updated.")):
+        if form.cleaned_data.get("file"):
             services.case_document_upload(
-                case=case, requirement=requirement, upload=data["file"], actor=request.user
+                case=case,
+                requirement=requirement,
+                upload=form.cleaned_data["file"],
+                actor=request.user,
             )
         else:
             services.case_document_mark_missing(
-                case=case, requirement=requirement, note=data["note"], actor=request.user
+                case=case,
+                requirement=requirement,
+                note=form.cleaned_data["note"],
+                actor=request.user,
             )
-
-    return service_action(
-        request,
-        obj=case,
-        action=update,
-        success=_("Document checklist updated."),
-        back="recovery:case_detail",
-        form=DocumentForm(request.POST, request.FILES),
-    )
+    return _back_to(case)
 
 
 @login_required

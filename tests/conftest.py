@@ -2,8 +2,9 @@ from importlib import import_module
 
 import pytest
 
-from employers.models import Branch
-from people.roles import ROLE_PERMISSIONS, Role
+from people.models import Branch
+from people.registry import role_groups_sync
+from people.roles import Role
 from tests.factories import EmployerFactory, UserFactory
 
 
@@ -49,18 +50,22 @@ def reference_data(transactional_db):
     A transactional test flushes every table when it ends, so the next one must put
     them back (post_migrate recreates the content types and permissions, not these).
     """
-    from django.apps import apps
-    from django.contrib.auth.models import Group, Permission
-
+    apps = _AppsAfterTheMoves()
     import_module("employers.migrations.0003_reference_data").load(apps, None)
     import_module("employers.migrations.0007_load_holidays").load(apps, None)
     import_module("recovery.migrations.0002_defaults").load(apps, None)
     import_module("agreements.migrations.0002_default_policy").load(apps, None)
-    for role, perms in ROLE_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=str(role))
-        group.permissions.set(
-            [
-                Permission.objects.get(content_type__app_label=app, codename=codename)
-                for app, codename in (perm.split(".") for perm in perms)
-            ]
-        )
+    role_groups_sync()
+
+
+class _AppsAfterTheMoves:
+    """The app registry as the data migrations knew it: models that moved since are
+    found under their old app label."""
+
+    MOVED = {("employers", "branch"): "people", ("employers", "holiday"): "core"}
+
+    def get_model(self, app_label: str, model_name: str):
+        from django.apps import apps
+
+        app_label = self.MOVED.get((app_label, model_name.lower()), app_label)
+        return apps.get_model(app_label, model_name)

@@ -5,8 +5,8 @@ import factory
 from django.contrib.auth.models import Group
 from stdnum.sv.nit import calc_check_digit
 
-from employers.models import Branch, ContributionPeriod, Employer
-from people.models import User
+from employers.models import ContributionPeriod, Employer
+from people.models import Branch, User
 
 
 def make_nit(n: int) -> str:

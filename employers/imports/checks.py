@@ -16,8 +16,8 @@ from employers.imports.reading import (
     parse_date,
     parse_period,
 )
-from employers.models import Branch
 from employers.validators import normalize_nit
+from people.models import Branch
 
 _EMPLOYER_NUMBER = re.compile(r"^[0-9]{1,12}$")
 

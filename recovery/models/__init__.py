@@ -19,16 +19,7 @@ from recovery.models.cases import (  # noqa: F401
     StrategyAction,
     StrategyLevel,
 )
-from recovery.models.legal import (  # noqa: F401
-    JudicialStage,
-    LegalReferral,
-    LegalReferralQuerySet,
-    ReferralStatus,
-)
-from recovery.models.nightly import (  # noqa: F401
-    EmployerSnapshot,
-    JobRun,
-)
+from recovery.models.nightly import EmployerSnapshot  # noqa: F401
 from recovery.models.work import (  # noqa: F401
     Attachment,
     CaseDocument,

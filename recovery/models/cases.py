@@ -11,7 +11,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from employers.models import MONEY, ZERO, ContributionPeriod, Employer, arrears_filter
+from core.models import TimelineEvent
+from core.money import MONEY, ZERO
+from employers.models import ContributionPeriod, Employer, arrears_filter
 from people.access import scope_to_branch
 from people.roles import Role
 
@@ -247,7 +249,7 @@ class RecoveryCase(models.Model):
         Employer, verbose_name=_("employer"), on_delete=models.PROTECT, related_name="cases"
     )
     branch = models.ForeignKey(
-        "employers.Branch", verbose_name=_("branch"), on_delete=models.PROTECT, related_name="+"
+        "people.Branch", verbose_name=_("branch"), on_delete=models.PROTECT, related_name="+"
     )
     agent = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -340,29 +342,13 @@ class CaseEventKind(models.TextChoices):
     LEGAL = "legal", _("Legal Unit")
 
 
-class CaseEvent(models.Model):
+class CaseEvent(TimelineEvent):
     """Append-only timeline of a case: who did what, when, before and after, why."""
 
     case = models.ForeignKey(RecoveryCase, on_delete=models.CASCADE, related_name="timeline")
-    at = models.DateTimeField(_("when"), default=timezone.now)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("who"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
     kind = models.CharField(_("kind"), max_length=12, choices=CaseEventKind)
-    before = models.CharField(_("before"), max_length=200, blank=True)
-    after = models.CharField(_("after"), max_length=200, blank=True)
-    reason = models.TextField(_("reason"), blank=True)
 
-    class Meta:
-        ordering = ["-at", "-id"]
+    class Meta(TimelineEvent.Meta):
         verbose_name = _("case event")
         verbose_name_plural = _("case events")
         indexes = [models.Index(fields=["case", "at"], name="case_event_case_at_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()}: {self.before} → {self.after}"

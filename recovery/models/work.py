@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from employers.models import MONEY
+from core.money import MONEY
 from recovery.models.cases import LetterKind, RecoveryCase
 
 

@@ -7,10 +7,12 @@ from django.utils import timezone
 
 from agreements.jobs import agreements_breach, agreements_complete, installments_mark_overdue
 from agreements.models import AgreementPolicy, Installment
+from core.models import JobRun
+from core.nightly import run_nightly_jobs
+from legal.models import LegalReferral
+from legal.services import referrals_from_breaches
 from people.models import Notification
 from people.roles import Role
-from recovery.jobs import run_nightly_jobs
-from recovery.models import JobRun, LegalReferral
 from tests.agreements.conftest import owed_periods
 from tests.factories import PeriodFactory, UserFactory
 
@@ -20,8 +22,12 @@ def first_installments(agreement):
 
 
 def night(day):
+    """The night's agreement work: overdue installments, breaches, and the Legal Unit's
+    referral of the breached agreements' cases right after."""
     installments_mark_overdue(run_date=day)
-    return agreements_breach(run_date=day)
+    breached = agreements_breach(run_date=day)
+    referrals_from_breaches(run_date=day)
+    return breached
 
 
 @pytest.fixture
@@ -113,8 +119,10 @@ def test_every_job_twice_changes_nothing_the_second_time(active, policy):
     day = first_installments(active)[1].due_date + datetime.timedelta(days=6)
     assert installments_mark_overdue(run_date=day)["overdue"] == 2
     assert agreements_breach(run_date=day) == 1
+    assert referrals_from_breaches(run_date=day) == 1
     assert installments_mark_overdue(run_date=day) == {"overdue": 0, "warned": 0}
     assert agreements_breach(run_date=day) == 0
+    assert referrals_from_breaches(run_date=day) == 0
     assert LegalReferral.objects.count() == 1
 
 
@@ -216,6 +224,7 @@ def test_two_breach_jobs_at_once_breach_and_refer_once(reference_data, branch_ss
         try:
             barrier.wait()
             results.append(agreements_breach(run_date=day))
+            referrals_from_breaches(run_date=day)
         except Exception as exc:  # pragma: no cover - asserted below
             errors.append(exc)
         finally:

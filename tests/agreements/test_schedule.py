@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from agreements.schedule import build_schedule, split_in_cents
-from employers.periods import is_business_day
+from core.calendar import is_business_day
 
 
 def test_remainder_goes_on_the_last_installment():
@@ -42,8 +42,8 @@ def test_due_dates_move_off_weekends_and_holidays():
 
 @pytest.mark.django_db
 def test_institutional_closing_days_count_as_holidays():
-    from employers.models import Holiday
-    from employers.periods import clear_holiday_cache
+    from core.calendar import clear_holiday_cache
+    from core.models import Holiday
 
     Holiday.objects.create(date=datetime.date(2030, 12, 30), name="Cierre", kind="institutional")
     clear_holiday_cache()

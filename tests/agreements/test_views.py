@@ -6,8 +6,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agreements.models import PaymentAgreement
+from legal.models import LegalReferral
 from people.roles import Role
-from recovery.models import LegalReferral
 from tests.factories import UserFactory
 
 
@@ -78,7 +78,7 @@ def test_agreement_and_status_letter_pdfs(client, agent_ss, active):
 @pytest.mark.django_db
 def test_agreement_text_has_the_amounts_in_words(active):
     from agreements.pdf import render_agreement_pdf
-    from employers.money import amount_in_words
+    from core.money import amount_in_words
 
     assert amount_in_words(active.total_amount) == "TRESCIENTOS CUARENTA Y CINCO 00/100 DÓLARES"
     assert render_agreement_pdf(active).startswith(b"%PDF")
@@ -133,11 +133,13 @@ def test_agreement_list_queries_are_bounded(
 @pytest.fixture
 def referral(active):
     from agreements.jobs import agreements_breach, installments_mark_overdue
+    from legal.services import referrals_from_breaches
 
     second = active.installments.get(number=2)
     day = second.due_date + datetime.timedelta(days=6)
     installments_mark_overdue(run_date=day)
     agreements_breach(run_date=day)
+    referrals_from_breaches(run_date=day)
     return LegalReferral.objects.get()
 
 

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_agent_opens_the_queue_records_a_call_with_a_promise_and_prints_the_demand(
     live_server, page
 ):
-    from employers.models import Branch
+    from people.models import Branch
 
     branch = Branch.objects.get(code="SS")
     agent = UserFactory(username="ana", role=Role.AGENT, branch=branch)

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_agent_creates_prints_legalizes_and_records_a_payment(live_server, page):
-    from employers.models import Branch
+    from people.models import Branch
 
     branch = Branch.objects.get(code="SS")
     agent = UserFactory(username="ana", role=Role.AGENT, branch=branch)

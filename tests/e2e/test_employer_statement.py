@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from employers.models import Branch
+from people.models import Branch
 from people.roles import Role
 from tests.factories import EmployerFactory, PeriodFactory, UserFactory
 

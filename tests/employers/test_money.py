@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from employers.money import format_money, to_cents
+from core.money import format_money, to_cents
 
 
 def test_money_is_written_as_el_salvador_writes_dollars():

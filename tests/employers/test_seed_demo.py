@@ -52,7 +52,7 @@ def test_demo_activity_goes_through_the_services_once():
     from django.utils import timezone
 
     from agreements.models import PaymentAgreement
-    from recovery.jobs import run_nightly_jobs
+    from core.nightly import run_nightly_jobs
     from recovery.models import FollowUp
 
     call_command("seed_demo", "--employers", "300", "--seed", "3", stdout=io.StringIO())

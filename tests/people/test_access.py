@@ -4,7 +4,8 @@ import pytest
 from django.urls import reverse
 
 from people.middleware import SESSION_STARTED_KEY
-from people.roles import ROLE_PERMISSIONS, Role
+from people.registry import role_permissions
+from people.roles import Role
 from tests.factories import UserFactory
 
 
@@ -12,7 +13,7 @@ from tests.factories import UserFactory
 def test_the_seven_roles_exist_with_their_permissions():
     from django.contrib.auth.models import Group
 
-    for role, perms in ROLE_PERMISSIONS.items():
+    for role, perms in role_permissions().items():
         group = Group.objects.get(name=str(role))
         granted = {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.all()}
         assert granted == set(perms), role

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from employers.money import amount_in_words
+from core.money import amount_in_words
 
 UNITS = {
     "CERO": 0,

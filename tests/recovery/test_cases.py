@@ -147,10 +147,9 @@ def test_demand_letters_in_a_batch_cover_each_selected_employer(client, agent_ss
     PeriodFactory(employer=other.employer)
     client.force_login(agent_ss)
     response = client.post(
-        reverse("recovery:bulk_action"),
+        reverse("recovery:demand_notices"),
         {
             "select": [case.pk, other.pk],
-            "action": "demand",
             "letter": "final_notice",
             "deadline_days": 5,
         },
@@ -176,10 +175,9 @@ def test_branch_head_reassigns_many_cases_at_once(
     second = CaseFactory(employer=EmployerFactory(branch=branch_ss), agent=agent_ss)
     client.force_login(branch_head_ss)
     client.post(
-        reverse("recovery:bulk_action"),
+        reverse("recovery:cases_reassign"),
         {
             "select": [case.pk, second.pk],
-            "action": "assign",
             "agent": other_agent.pk,
             "reason": "Vacaciones",
         },
@@ -358,7 +356,7 @@ def test_letters_for_every_case_the_filters_give(client, agent_ss, case, branch_
     )
     client.force_login(agent_ss)
     response = client.post(
-        reverse("recovery:bulk_action"),
+        reverse("recovery:demand_notices"),
         {
             "scope": "filtered",
             "filter_query": "status=open",
@@ -420,10 +418,30 @@ def test_branch_head_reassigns_every_filtered_case(
     )
     client.force_login(branch_head_ss)
     client.post(
-        reverse("recovery:bulk_action") + "?scope=filtered",
-        {"action": "assign", "agent": other_agent.pk, "filter_query": "status=open"},
+        reverse("recovery:cases_reassign"),
+        {"scope": "filtered", "agent": other_agent.pk, "filter_query": "status=open"},
     )
     for item in (case, second, closed):
         item.refresh_from_db()
     assert case.agent == other_agent and second.agent == other_agent
     assert closed.agent == agent_ss
+
+
+@pytest.mark.django_db
+def test_reassigning_every_filtered_case_covers_all_250_not_the_print_limit(
+    client, branch_head_ss, agent_ss, branch_ss
+):
+    other_agent = UserFactory(role=Role.AGENT, branch=branch_ss)
+    cases = [
+        CaseFactory(employer=EmployerFactory(branch=branch_ss), agent=agent_ss) for _ in range(250)
+    ]
+    client.force_login(branch_head_ss)
+    response = client.post(
+        reverse("recovery:cases_reassign"),
+        {"scope": "filtered", "agent": other_agent.pk, "filter_query": "status=open"},
+    )
+    assert response.status_code == 302
+    from recovery.models import RecoveryCase
+
+    moved = RecoveryCase.objects.filter(pk__in=[c.pk for c in cases], agent=other_agent).count()
+    assert moved == 250

@@ -6,7 +6,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from agreements.imports import import_payments
-from employers.imports import ImportFileError
+from core.tabular import ImportFileError
 
 
 class Command(BaseCommand):

@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from core.management.commands.run_nightly_jobs import parse_date
 from recovery.jobs import cases_open
-from recovery.management.commands.run_nightly_jobs import parse_date
 
 
 class Command(BaseCommand):

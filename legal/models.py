@@ -1,4 +1,4 @@
-"""Cases referred to the Legal Unit."""
+"""Cases referred to the Legal Unit: the referral, its judicial stages and timeline."""
 
 import pghistory
 from django.conf import settings
@@ -6,10 +6,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from employers.models import MONEY, ZERO
+from agreements.models import PaymentAgreement
+from core.models import TimelineEvent
+from core.money import MONEY, ZERO
 from people.access import scope_to_branch
 from people.roles import Role
-from recovery.models.cases import RecoveryCase
+from recovery.models import RecoveryCase
 
 
 class ReferralStatus(models.TextChoices):
@@ -42,7 +44,7 @@ class LegalReferral(models.Model):
 
     case = models.ForeignKey(RecoveryCase, on_delete=models.PROTECT, related_name="referrals")
     agreement = models.ForeignKey(
-        "agreements.PaymentAgreement",
+        PaymentAgreement,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -84,3 +86,30 @@ class LegalReferral(models.Model):
 
     def __str__(self) -> str:
         return _("Referral of case %(case)s") % {"case": self.case_id}
+
+
+# The referral states and which may follow which; the services refuse anything else.
+ALLOWED_TRANSITIONS: dict[str, set[str]] = {
+    ReferralStatus.PENDING: {ReferralStatus.ACCEPTED, ReferralStatus.RETURNED},
+    ReferralStatus.ACCEPTED: {ReferralStatus.RETURNED, ReferralStatus.CLOSED},
+    ReferralStatus.RETURNED: set(),
+    ReferralStatus.CLOSED: set(),
+}
+
+
+class ReferralEventKind(models.TextChoices):
+    REFERRED = "referred", _("Referred")
+    ACCEPTED = "accepted", _("Accepted")
+    RETURNED = "returned", _("Returned")
+    PROGRESS = "progress", _("Progress recorded")
+
+
+class ReferralEvent(TimelineEvent):
+    """The referral's timeline: referred, accepted, progress, returned."""
+
+    referral = models.ForeignKey(LegalReferral, on_delete=models.CASCADE, related_name="timeline")
+    kind = models.CharField(_("kind"), max_length=12, choices=ReferralEventKind)
+
+    class Meta(TimelineEvent.Meta):
+        verbose_name = _("referral event")
+        verbose_name_plural = _("referral events")

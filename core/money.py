@@ -3,6 +3,9 @@
 from decimal import ROUND_HALF_UP, Decimal
 
 CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+# Every money column: DecimalField(**MONEY).
+MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
 def to_cents(value: Decimal | int | str) -> Decimal:

@@ -2,7 +2,7 @@ import datetime
 
 from celery import shared_task
 
-from recovery.jobs import run_nightly_jobs
+from core.nightly import run_nightly_jobs
 
 
 @shared_task(acks_late=True, soft_time_limit=50 * 60, time_limit=60 * 60)

@@ -2,7 +2,7 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from recovery.jobs import run_nightly_jobs
+from core.nightly import run_nightly_jobs
 
 
 def parse_date(value: str) -> datetime.date:

@@ -1,4 +1,5 @@
-"""Contribution periods and their due dates."""
+"""The business-day calendar: weekends, national holidays and the institute's closing
+days (the `Holiday` table), and the due dates computed from it."""
 
 import datetime
 from functools import lru_cache
@@ -6,7 +7,7 @@ from functools import lru_cache
 
 @lru_cache(maxsize=64)
 def _holidays(year: int) -> frozenset[datetime.date]:
-    from employers.models import Holiday
+    from core.models import Holiday
 
     return frozenset(Holiday.objects.filter(date__year=year).values_list("date", flat=True))
 

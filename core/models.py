@@ -1,0 +1,78 @@
+"""The shared tables: the holiday calendar, the record of nightly runs, and the
+abstract timeline event every app's timeline is made of."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class HolidayKind(models.TextChoices):
+    NATIONAL = "national", _("National holiday")
+    INSTITUTIONAL = "institutional", _("Institutional closing day")
+
+
+class Holiday(models.Model):
+    """Days that are not business days: El Salvador's holidays (loaded from
+    python-holidays by a migration) and the institute's own closing days."""
+
+    date = models.DateField(_("date"), unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=15, choices=HolidayKind)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("holiday")
+        verbose_name_plural = _("holidays")
+
+    def __str__(self) -> str:
+        return f"{self.date:%d/%m/%Y} {self.name}"
+
+
+class JobRun(models.Model):
+    """One night's run of one job: it runs once per date, whoever starts it."""
+
+    job = models.CharField(_("job"), max_length=60)
+    run_date = models.DateField(_("run as of"))
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    counts = models.JSONField(_("counts"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-run_date", "job"]
+        verbose_name = _("job run")
+        verbose_name_plural = _("job runs")
+        constraints = [
+            models.UniqueConstraint(fields=["job", "run_date"], name="job_runs_once_a_date")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job} {self.run_date:%Y-%m-%d}"
+
+
+class TimelineEvent(models.Model):
+    """One line of an object's timeline: who did what, when, before and after, why.
+
+    Append-only. Each app's timeline subclasses it with its foreign key to the object
+    and its own `kind` choices (a TextChoices of the app)."""
+
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    kind = models.CharField(_("kind"), max_length=20)
+    before = models.CharField(_("before"), max_length=200, blank=True)
+    after = models.CharField(_("after"), max_length=200, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.before} → {self.after}"

@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from people.registry import MenuEntry
+from people.roles import Role
+
+
+class LegalConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "legal"
+    verbose_name = _("Legal Unit")
+    role_permissions = {
+        Role.DEPARTMENT_HEAD: ["legal.view_legalreferral"],
+        Role.BRANCH_HEAD: ["legal.view_legalreferral"],
+        Role.ADMIN_STAFF: ["legal.view_legalreferral"],
+        Role.LEGAL: ["legal.view_legalreferral", "legal.change_legalreferral"],
+        Role.AUDITOR: ["legal.view_legalreferral"],
+    }
+    menu_entries = [
+        MenuEntry(_("Legal Unit"), "legal:referral_list", "legal.view_legalreferral", 40),
+    ]

@@ -1,0 +1,16 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from legal.models import JudicialStage
+
+
+class ProgressForm(forms.Form):
+    judicial_stage = forms.ChoiceField(label=_("Judicial stage"), choices=JudicialStage.choices)
+    amount_recovered = forms.DecimalField(label=_("Recovered ($)"), min_value=0, decimal_places=2)
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(label=_("Why"), widget=forms.Textarea(attrs={"rows": 2}))

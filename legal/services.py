@@ -1,0 +1,186 @@
+"""Writes of the Legal Unit: referring cases, accepting them, giving them back and
+recording their judicial progress. Each runs in one transaction, appends to the
+referral's timeline (and notes it on the case's, through recovery's service) and
+returns the referral."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from agreements.models import AgreementStatus
+from agreements.services import agreements_mark_referred
+from core.sql import sql_list
+from legal.models import (
+    ALLOWED_TRANSITIONS,
+    JudicialStage,
+    LegalReferral,
+    ReferralEvent,
+    ReferralEventKind,
+    ReferralStatus,
+)
+from people.models import User
+from recovery.models import CaseEventKind, CaseStatus
+from recovery.services import case_event_record, case_transition, cases_transition
+
+
+def _locked(referral: LegalReferral) -> LegalReferral:
+    return LegalReferral.objects.select_for_update().select_related("case").get(pk=referral.pk)
+
+
+def _move(referral: LegalReferral, to_status: str) -> None:
+    if to_status not in ALLOWED_TRANSITIONS[referral.status]:
+        if referral.status == ReferralStatus.PENDING:
+            raise ValidationError(_("Accept the referral before recording its progress."))
+        if to_status == ReferralStatus.ACCEPTED:
+            raise ValidationError(_("Only a referral pending acceptance can be accepted."))
+        raise ValidationError(_("This referral is no longer open."))
+    referral.status = to_status
+
+
+def _event(referral, kind, actor, before="", after="", reason="") -> ReferralEvent:
+    return ReferralEvent.objects.create(
+        referral=referral, kind=kind, actor=actor, before=before, after=after, reason=reason
+    )
+
+
+@transaction.atomic
+def referral_accept(*, referral: LegalReferral, actor: User) -> LegalReferral:
+    referral = _locked(referral)
+    _move(referral, ReferralStatus.ACCEPTED)
+    referral.accepted_on, referral.accepted_by = timezone.localdate(), actor
+    referral.judicial_stage = referral.judicial_stage or JudicialStage.PREPARATION
+    referral.save()
+    _event(
+        referral,
+        ReferralEventKind.ACCEPTED,
+        actor,
+        ReferralStatus.PENDING.label,
+        ReferralStatus.ACCEPTED.label,
+    )
+    case_event_record(
+        case=referral.case,
+        kind=CaseEventKind.LEGAL,
+        actor=actor,
+        after=_("Accepted by the Legal Unit"),
+    )
+    return referral
+
+
+@transaction.atomic
+def referral_return(*, referral: LegalReferral, actor: User, reason: str) -> LegalReferral:
+    """The Legal Unit gives the case back to the department, saying why."""
+    referral = _locked(referral)
+    if not reason.strip():
+        raise ValidationError(_("Say why the case is returned."))
+    before = referral.get_status_display()
+    _move(referral, ReferralStatus.RETURNED)
+    referral.returned_reason = reason
+    referral.save()
+    _event(
+        referral, ReferralEventKind.RETURNED, actor, before, ReferralStatus.RETURNED.label, reason
+    )
+    if referral.case.status == CaseStatus.REFERRED:
+        case_transition(
+            case=referral.case, to_status=CaseStatus.IN_CONTACT, actor=actor, reason=reason
+        )
+    return referral
+
+
+@transaction.atomic
+def referral_update(
+    *,
+    referral: LegalReferral,
+    actor: User,
+    judicial_stage: str,
+    amount_recovered: Decimal,
+    notes: str,
+) -> LegalReferral:
+    """Record the judicial stage and what has been recovered."""
+    referral = _locked(referral)
+    if referral.status != ReferralStatus.ACCEPTED:
+        raise ValidationError(_("Accept the referral before recording its progress."))
+    if judicial_stage not in JudicialStage.values:
+        raise ValidationError(_("Choose the judicial stage."))
+    if amount_recovered < 0 or amount_recovered > referral.debt:
+        raise ValidationError(_("The amount recovered must be between zero and the debt referred."))
+    before = f"{referral.get_judicial_stage_display()} · ${referral.amount_recovered}"
+    referral.judicial_stage, referral.amount_recovered = judicial_stage, amount_recovered
+    if notes:
+        referral.notes = notes
+    referral.save()
+    after = f"{referral.get_judicial_stage_display()} · ${amount_recovered}"
+    _event(referral, ReferralEventKind.PROGRESS, actor, before, after, notes)
+    case_event_record(
+        case=referral.case,
+        kind=CaseEventKind.LEGAL,
+        actor=actor,
+        before=before,
+        after=after,
+        reason=notes,
+    )
+    return referral
+
+
+def referrals_from_breaches(*, run_date: datetime.date) -> int:
+    """Refer to the Legal Unit the case of every breached agreement: a referral pending
+    acceptance with the unpaid balance, the agreement marked referred (agreements'
+    service) and its case moved to referred (recovery's `cases_transition`, the set
+    form of `case_transition`). Set-based; run after the breach job the same night.
+    Run again it changes nothing: a referred agreement is no longer breached, and a
+    case has at most one open referral. Returns how many referrals were created."""
+    open_statuses = sql_list([ReferralStatus.PENDING, ReferralStatus.ACCEPTED])
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH breached AS (
+                -- Locked, so that a second run waits and then finds them referred.
+                SELECT a.id, a.case_id, a.breach_reason
+                  FROM agreements_paymentagreement a
+                 WHERE a.status = %(breached)s
+                 ORDER BY a.id
+                   FOR UPDATE OF a
+            ), debt AS (
+                SELECT b.id, coalesce(sum(i.amount - i.paid_amount), 0) AS amount
+                  FROM breached b LEFT JOIN agreements_installment i ON i.agreement_id = b.id
+                 GROUP BY b.id
+            ), referred AS (
+                INSERT INTO legal_legalreferral
+                    (case_id, agreement_id, status, referred_on, debt, reason, returned_reason,
+                     judicial_stage, amount_recovered, notes)
+                SELECT b.case_id, b.id, %(pending)s, %(day)s, d.amount, b.breach_reason,
+                       '', '', 0, ''
+                  FROM breached b JOIN debt d ON d.id = b.id
+                ON CONFLICT (case_id) WHERE status IN ({open_statuses}) DO NOTHING
+                RETURNING id, reason
+            ), events AS (
+                INSERT INTO legal_referralevent (referral_id, at, kind, before, after, reason)
+                SELECT id, now(), %(kind)s, '', %(pending_label)s, reason FROM referred
+            )
+            SELECT b.id, b.case_id, b.breach_reason, (SELECT count(*) FROM referred)
+              FROM breached b ORDER BY b.id
+            """,
+            {
+                "breached": AgreementStatus.BREACHED,
+                "pending": ReferralStatus.PENDING,
+                "pending_label": str(ReferralStatus.PENDING.label),
+                "kind": ReferralEventKind.REFERRED,
+                "day": run_date,
+            },
+        )
+        rows = cursor.fetchall()
+        if not rows:
+            return 0
+        agreements_mark_referred(agreement_ids=[row[0] for row in rows])
+        cases_transition(
+            case_ids=[row[1] for row in rows],
+            to_status=CaseStatus.REFERRED,
+            run_date=run_date,
+            reasons=[row[2] for row in rows],
+        )
+        return rows[0][3]
