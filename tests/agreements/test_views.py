@@ -6,9 +6,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agreements.models import PaymentAgreement
-from legal.models import LegalReferral
-from people.roles import Role
-from tests.factories import UserFactory
 
 
 def terms_post(case, **extra):
@@ -128,78 +125,6 @@ def test_agreement_list_queries_are_bounded(
     client.force_login(agent_ss)
     with django_assert_max_num_queries(16):
         assert client.get(reverse("agreements:agreement_list")).status_code == 200
-
-
-@pytest.fixture
-def referral(active):
-    from agreements.jobs import agreements_breach, installments_mark_overdue
-    from legal.services import referrals_from_breaches
-
-    second = active.installments.get(number=2)
-    day = second.due_date + datetime.timedelta(days=6)
-    installments_mark_overdue(run_date=day)
-    agreements_breach(run_date=day)
-    referrals_from_breaches(run_date=day)
-    return LegalReferral.objects.get()
-
-
-@pytest.mark.django_db
-def test_the_legal_unit_accepts_records_progress_and_prints_the_certificate(client, referral):
-    legal = UserFactory(role=Role.LEGAL)
-    client.force_login(legal)
-    inbox = client.get(reverse("legal:referral_list")).content.decode()
-    assert referral.case.employer.legal_name in inbox
-    client.post(reverse("legal:referral_accept", args=[referral.pk]))
-    client.post(
-        reverse("legal:referral_update", args=[referral.pk]),
-        {"judicial_stage": "filed", "amount_recovered": "50.00", "notes": "Demanda presentada"},
-    )
-    referral.refresh_from_db()
-    assert referral.status == "accepted" and referral.judicial_stage == "filed"
-    assert referral.amount_recovered == Decimal("50.00")
-    pdf = client.get(reverse("legal:certificate_pdf", args=[referral.pk]))
-    assert pdf.content.startswith(b"%PDF")
-
-
-@pytest.mark.django_db
-def test_the_legal_unit_can_return_a_case_with_the_reason(client, referral):
-    legal = UserFactory(role=Role.LEGAL)
-    client.force_login(legal)
-    client.post(reverse("legal:referral_return", args=[referral.pk]), {"reason": "Falta escritura"})
-    referral.refresh_from_db()
-    referral.case.refresh_from_db()
-    assert referral.status == "returned" and referral.case.status == "in_contact"
-
-
-@pytest.mark.django_db
-def test_the_department_sees_how_long_each_case_has_been_referred(client, head, referral):
-    client.force_login(head)
-    page = client.get(reverse("legal:referral_list"))
-    row = page.context["page"].object_list[0]
-    assert row.days.days == (timezone.localdate() - referral.referred_on).days
-
-
-@pytest.mark.django_db
-def test_agents_cannot_act_for_the_legal_unit(client, agent_ss, referral):
-    client.force_login(agent_ss)
-    assert client.post(reverse("legal:referral_accept", args=[referral.pk])).status_code == 403
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("extra", [0, 12])
-def test_referral_list_queries_are_bounded(
-    client, head, referral, extra, django_assert_max_num_queries
-):
-    from tests.factories import CaseFactory, EmployerFactory
-
-    for _ in range(extra):
-        case = CaseFactory(employer=EmployerFactory(branch=referral.case.branch), status="referred")
-        LegalReferral.objects.create(
-            case=case, referred_on=timezone.localdate(), debt=Decimal("10.00")
-        )
-    client.force_login(head)
-    with django_assert_max_num_queries(14):
-        assert client.get(reverse("legal:referral_list")).status_code == 200
 
 
 @pytest.mark.django_db

@@ -1,0 +1,42 @@
+"""Who may see a case: branch scoping, anonymous users, the Legal Unit."""
+
+import pytest
+from django.urls import reverse
+
+from people.roles import Role
+from tests.factories import CaseFactory, EmployerFactory, UserFactory
+
+
+@pytest.mark.django_db
+def test_case_pages_of_another_branch_are_404(client, agent_sm, case):
+    client.force_login(agent_sm)
+    for name in ["case_detail"]:
+        assert client.get(reverse(f"recovery:{name}", args=[case.pk])).status_code == 404
+    for name in [
+        "follow_up_create",
+        "case_transition",
+        "case_hold",
+        "case_level_skip",
+        "demand_notice",
+    ]:
+        assert client.post(reverse(f"recovery:{name}", args=[case.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_anonymous_users_go_to_login(client, case):
+    for url in [
+        reverse("recovery:queue"),
+        reverse("recovery:case_list"),
+        reverse("recovery:case_detail", args=[case.pk]),
+    ]:
+        response = client.get(url)
+        assert response.status_code == 302 and "ingresar" in response.url
+
+
+@pytest.mark.django_db
+def test_the_legal_unit_sees_only_referred_cases(client, case, branch_ss):
+    legal = UserFactory(role=Role.LEGAL)
+    referred = CaseFactory(employer=EmployerFactory(branch=branch_ss), status="referred")
+    client.force_login(legal)
+    assert client.get(reverse("recovery:case_detail", args=[case.pk])).status_code == 404
+    assert client.get(reverse("recovery:case_detail", args=[referred.pk])).status_code == 200

@@ -1,0 +1,102 @@
+"""Recording follow-ups: calls, promises and their attachments."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from recovery.models import (
+    Attachment,
+    CaseStatus,
+    FollowUp,
+    PaymentPromise,
+)
+from recovery.services import follow_up_record
+
+
+def post_follow_up(client, case, htmx=False, **data):
+    payload = {"kind": "call", "outcome": "reached", "contact_person": "Sra. López"}
+    payload.update(data)
+    headers = {"HX-Request": "true"} if htmx else {}
+    return client.post(
+        reverse("recovery:follow_up_create", args=[case.pk]), payload, headers=headers
+    )
+
+
+@pytest.mark.django_db
+def test_a_call_that_reaches_the_employer_puts_the_case_in_contact(client, agent_ss, case):
+    client.force_login(agent_ss)
+    response = post_follow_up(client, case, notes="Dice que pagará la próxima semana")
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.status == CaseStatus.IN_CONTACT
+    assert case.last_action_on == timezone.localdate()
+    assert FollowUp.objects.get().created_by == agent_ss
+
+
+@pytest.mark.django_db
+def test_a_promise_is_recorded_with_what_the_account_showed_as_paid(client, agent_ss, case):
+    client.force_login(agent_ss)
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    response = post_follow_up(
+        client,
+        case,
+        outcome="promised",
+        promise_amount="100.00",
+        promise_date=tomorrow.isoformat(),
+        htmx=True,
+    )
+    assert response.status_code == 200
+    assert "Promesa de $100.00" in response.content.decode()
+    promise = PaymentPromise.objects.get()
+    assert promise.baseline_paid == Decimal("5.00") and promise.promised_on == tomorrow
+    case.refresh_from_db()
+    assert case.status == CaseStatus.PROMISE
+
+
+@pytest.mark.django_db
+def test_a_promise_without_amount_re_renders_the_form_with_errors(client, agent_ss, case):
+    client.force_login(agent_ss)
+    response = post_follow_up(client, case, outcome="promised", htmx=True)
+    assert response.status_code == 400
+    assert "Obligatorio cuando el patrono promete" in response.content.decode()
+    assert not FollowUp.objects.exists()
+
+
+@pytest.mark.django_db
+def test_attachments_are_checked_by_type_size_and_content(agent_ss, case, settings, tmp_path):
+    from django.core.exceptions import ValidationError
+
+    settings.MEDIA_ROOT = tmp_path
+    good = SimpleUploadedFile("acta.pdf", b"%PDF-1.4 contenido", content_type="application/pdf")
+    follow_up_record(case=case, actor=agent_ss, kind="visit", outcome="reached", attachments=[good])
+    assert Attachment.objects.get().original_name == "acta.pdf"
+    for name, content in [("virus.exe", b"MZ..."), ("falso.pdf", b"<html>no</html>")]:
+        with pytest.raises(ValidationError):
+            follow_up_record(
+                case=case,
+                actor=agent_ss,
+                kind="visit",
+                outcome="reached",
+                attachments=[SimpleUploadedFile(name, content)],
+            )
+    assert FollowUp.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_attachments_are_served_only_to_whom_sees_the_case(
+    client, agent_ss, agent_sm, case, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    upload = SimpleUploadedFile("foto.png", b"\x89PNG\r\n\x1a\n....")
+    follow_up_record(
+        case=case, actor=agent_ss, kind="visit", outcome="reached", attachments=[upload]
+    )
+    url = reverse("recovery:attachment_download", args=[Attachment.objects.get().pk])
+    client.force_login(agent_sm)
+    assert client.get(url).status_code == 404
+    client.force_login(agent_ss)
+    assert client.get(url).status_code == 200

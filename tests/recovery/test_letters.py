@@ -1,0 +1,81 @@
+"""Payment demand letters: one case, a selection, every filtered case."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from recovery.models import (
+    FollowUp,
+    StrategyLevel,
+)
+from tests.factories import CaseFactory, EmployerFactory, PeriodFactory
+
+
+@pytest.mark.django_db
+def test_printing_the_letter_of_the_level_marks_its_action_done(client, agent_ss, case):
+    level = StrategyLevel.objects.get(order=2)
+    case.level, case.level_done = level, False
+    case.save()
+    client.force_login(agent_ss)
+    response = client.post(
+        reverse("recovery:demand_notice", args=[case.pk]),
+        {"letter": "first_demand", "deadline_days": 8},
+    )
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    case.refresh_from_db()
+    assert case.level_done
+    letter = FollowUp.objects.get()
+    assert (letter.kind, letter.letter) == ("letter", "first_demand")
+
+
+@pytest.mark.django_db
+def test_demand_letters_in_a_batch_cover_each_selected_employer(client, agent_ss, case, branch_ss):
+    other = CaseFactory(employer=EmployerFactory(branch=branch_ss), agent=agent_ss)
+    PeriodFactory(employer=other.employer)
+    client.force_login(agent_ss)
+    response = client.post(
+        reverse("recovery:demand_notices"),
+        {
+            "select": [case.pk, other.pk],
+            "letter": "final_notice",
+            "deadline_days": 5,
+        },
+    )
+    assert response.content.startswith(b"%PDF")
+    assert FollowUp.objects.filter(letter="final_notice").count() == 2
+
+
+@pytest.mark.django_db
+def test_demand_letter_text_has_totals_in_words(agent_ss, case):
+    from recovery.pdf import demand_letters
+
+    letters = demand_letters([case], timezone.localdate())
+    assert letters[0].total == Decimal("100.00")
+    assert letters[0].total_in_words == "CIEN 00/100 DÓLARES"
+
+
+@pytest.mark.django_db
+def test_letters_for_every_case_the_filters_give(client, agent_ss, case, branch_ss):
+    from tests.factories import CaseFactory, EmployerFactory, PeriodFactory
+
+    other = CaseFactory(employer=EmployerFactory(branch=branch_ss), agent=agent_ss)
+    PeriodFactory(employer=other.employer)
+    closed = CaseFactory(
+        employer=EmployerFactory(branch=branch_ss), status="closed", close_reason="paid"
+    )
+    client.force_login(agent_ss)
+    response = client.post(
+        reverse("recovery:demand_notices"),
+        {
+            "scope": "filtered",
+            "filter_query": "status=open",
+            "letter": "first_demand",
+            "deadline_days": 8,
+        },
+    )
+    assert response.content.startswith(b"%PDF")
+    lettered = set(FollowUp.objects.filter(kind="letter").values_list("case_id", flat=True))
+    assert lettered == {case.pk, other.pk} and closed.pk not in lettered
