@@ -2,24 +2,15 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import AgreementStatus, PaymentAgreement
-from people.access import sees_all_branches
-from people.models import Branch, User
-from people.roles import Role
+from people.filters import agent_filter, branch_filter, scope_branch_and_agent
 
 
 class AgreementFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=AgreementStatus.choices, empty_label=_("All")
     )
-    branch = django_filters.ModelChoiceFilter(
-        label=_("Branch"), queryset=Branch.objects.none(), empty_label=_("All")
-    )
-    agent = django_filters.ModelChoiceFilter(
-        label=_("Agent"),
-        field_name="case__agent",
-        queryset=User.objects.none(),
-        empty_label=_("All"),
-    )
+    branch = branch_filter()
+    agent = agent_filter("case__agent")
     next_due_before = django_filters.DateFilter(
         label=_("Next due up to"),
         field_name="next_due",
@@ -36,10 +27,4 @@ class AgreementFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        branches = Branch.objects.filter(is_active=True)
-        agents = User.objects.filter(groups__name=Role.AGENT.value)
-        if user is not None and not sees_all_branches(user):
-            branches = branches.filter(pk=user.branch_id)
-            agents = agents.filter(branch_id=user.branch_id)
-        self.filters["branch"].queryset = branches
-        self.filters["agent"].queryset = agents.order_by("first_name")
+        scope_branch_and_agent(self, user)

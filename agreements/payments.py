@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -74,21 +75,51 @@ def _take(sequence, already: Decimal, amount: Decimal):
     return taken, amount
 
 
-def allocation_preview(*, agreement: PaymentAgreement, amount: Decimal):
-    """Where a payment of `amount` would go: installments and parts of the debt."""
-    amount = to_cents(amount)
-    installments = [
-        (i, i.balance) for i in agreement.installments.order_by("number") if i.balance > 0
-    ]
-    to_installments, leftover = _take([(i, b) for i, b in installments], ZERO, amount)
-    already = (
+class Allocation(NamedTuple):
+    """Where one payment goes: (installment, part) oldest first, (period, concept,
+    part) in the policy's order, and what is left over (kept apart)."""
+
+    installments: list[tuple[Installment, Decimal]]
+    concepts: list[tuple[AgreementPeriod, str, Decimal]]
+    unallocated: Decimal
+
+
+def allocate(
+    *,
+    open_installments: list[tuple[Installment, Decimal]],
+    concepts: list[tuple[AgreementPeriod, str, Decimal]],
+    settled: Decimal,
+    amount: Decimal,
+) -> Allocation:
+    """The one allocation rule, for the preview, the booking and the re-application:
+    the oldest unpaid installment first, and the same money settles the debt after what
+    earlier payments settled, in the policy's order."""
+    to_installments, leftover = _take(open_installments, ZERO, amount)
+    to_concepts, _rest = _take(concepts, settled, amount - leftover)
+    return Allocation(to_installments, to_concepts, leftover)
+
+
+def _settled(agreement: PaymentAgreement) -> Decimal:
+    return (
         ConceptAllocation.objects.filter(payment__agreement=agreement).aggregate(
             total=Sum("amount")
         )["total"]
         or ZERO
     )
-    to_concepts, _rest = _take(_concept_sequence(agreement), already, amount - leftover)
-    return to_installments, to_concepts, leftover
+
+
+def _open(installments) -> list[tuple[Installment, Decimal]]:
+    return [(i, i.amount - i.paid_amount) for i in installments if i.paid_amount < i.amount]
+
+
+def allocation_preview(*, agreement: PaymentAgreement, amount: Decimal) -> Allocation:
+    """Where a payment of `amount` would go: installments and parts of the debt."""
+    return allocate(
+        open_installments=_open(agreement.installments.order_by("number")),
+        concepts=_concept_sequence(agreement),
+        settled=_settled(agreement),
+        amount=to_cents(amount),
+    )
 
 
 @transaction.atomic
@@ -124,8 +155,11 @@ def payment_record(
     installments = list(
         Installment.objects.select_for_update().filter(agreement=agreement).order_by("number")
     )
-    to_installments, leftover = _take(
-        [(i, i.balance) for i in installments if i.balance > 0], ZERO, amount
+    allocation = allocate(
+        open_installments=_open(installments),
+        concepts=_concept_sequence(agreement),
+        settled=_settled(agreement),
+        amount=amount,
     )
     payment = Payment.objects.create(
         agreement=agreement,
@@ -133,23 +167,16 @@ def payment_record(
         paid_on=paid_on,
         amount=amount,
         recorded_by=actor,
-        unallocated=leftover,
+        unallocated=allocation.unallocated,
     )
-    for installment, part in to_installments:
+    for installment, part in allocation.installments:
         InstallmentAllocation.objects.create(payment=payment, installment=installment, amount=part)
         installment.paid_amount += part
         installment.status = _installment_status(installment)
         installment.save(update_fields=["paid_amount", "status"])
-    already = (
-        ConceptAllocation.objects.filter(payment__agreement=agreement).aggregate(
-            total=Sum("amount")
-        )["total"]
-        or ZERO
-    )
-    to_concepts, _rest = _take(_concept_sequence(agreement), already, amount - leftover)
     ConceptAllocation.objects.bulk_create(
         ConceptAllocation(payment=payment, agreement_period=period, concept=concept, amount=part)
-        for period, concept, part in to_concepts
+        for period, concept, part in allocation.concepts
     )
     _event(agreement, AgreementEventKind.PAYMENT, actor, "", format_money(amount), receipt_number)
     return payment
@@ -171,23 +198,23 @@ def _reapply_payments(agreement: PaymentAgreement) -> None:
     sequence = _concept_sequence(agreement)
     settled = ZERO
     for live in agreement.payments.filter(reversed_at__isnull=True).order_by("paid_on", "pk"):
-        parts, leftover = _take(
-            [(i, i.amount - i.paid_amount) for i in installments if i.paid_amount < i.amount],
-            ZERO,
-            live.amount,
+        allocation = allocate(
+            open_installments=_open(installments),
+            concepts=sequence,
+            settled=settled,
+            amount=live.amount,
         )
-        for installment, part in parts:
+        for installment, part in allocation.installments:
             InstallmentAllocation.objects.create(payment=live, installment=installment, amount=part)
             installment.paid_amount += part
-        if live.unallocated != leftover:
-            live.unallocated = leftover
+        if live.unallocated != allocation.unallocated:
+            live.unallocated = allocation.unallocated
             live.save(update_fields=["unallocated"])
-        concept_parts, _rest = _take(sequence, settled, live.amount - leftover)
         ConceptAllocation.objects.bulk_create(
             ConceptAllocation(payment=live, agreement_period=p, concept=c, amount=a)
-            for p, c, a in concept_parts
+            for p, c, a in allocation.concepts
         )
-        settled += live.amount - leftover
+        settled += live.amount - allocation.unallocated
     for installment in installments:
         installment.status = _installment_status(installment)
     Installment.objects.bulk_update(installments, ["paid_amount", "status"])

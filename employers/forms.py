@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from employers.models import Employer
+
 
 class ArrearsUploadForm(forms.Form):
     file = forms.FileField(
@@ -11,19 +13,5 @@ class ArrearsUploadForm(forms.Form):
 
 class EmployerForm(forms.ModelForm):
     class Meta:
-        from employers.models import Employer
-
         model = Employer
-        fields = [
-            "trade_name",
-            "nrc",
-            "economic_activity",
-            "sector",
-            "status",
-            "address",
-            "department",
-            "municipality",
-            "phone",
-            "email",
-            "legal_representative",
-        ]
+        fields = Employer.EDITABLE_FIELDS

@@ -169,6 +169,22 @@ class Employer(models.Model):
 
     objects = EmployerQuerySet.as_manager()
 
+    # What staff may change by hand (the form and employer_update): contact and registry
+    # data. The number, NIT, name and branch come from the account system's imports.
+    EDITABLE_FIELDS = [
+        "trade_name",
+        "nrc",
+        "economic_activity",
+        "sector",
+        "status",
+        "address",
+        "department",
+        "municipality",
+        "phone",
+        "email",
+        "legal_representative",
+    ]
+
     class Meta:
         ordering = ["legal_name"]
         verbose_name = _("employer")

@@ -17,7 +17,7 @@ from employers.imports import (
     record_counts,
     run_arrears_import,
 )
-from employers.models import ArrearsImport, ArrearsImportStatus
+from employers.models import ArrearsImport, ArrearsImportStatus, Employer
 
 ALLOWED_EXTENSIONS = {".csv", ".txt", ".xlsx"}
 
@@ -104,28 +104,11 @@ def arrears_import_discard(*, record: ArrearsImport, actor) -> ArrearsImport:
     return record
 
 
-EDITABLE_FIELDS = [
-    "trade_name",
-    "nrc",
-    "economic_activity",
-    "sector",
-    "status",
-    "address",
-    "department",
-    "municipality",
-    "phone",
-    "email",
-    "legal_representative",
-]
-
-
 @transaction.atomic
 def employer_update(*, employer, actor, data: dict):
     """Change an employer's contact and registry data (the history records who)."""
-    from employers.models import Employer
-
     employer = Employer.objects.select_for_update().get(pk=employer.pk)
-    for name in EDITABLE_FIELDS:
+    for name in Employer.EDITABLE_FIELDS:
         if name in data:
             setattr(employer, name, data[name])
     employer.full_clean()  # includes the department/municipality check

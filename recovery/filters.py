@@ -6,9 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from people.access import sees_all_branches
-from people.models import Branch, User
-from people.roles import Role
+from people.filters import agent_filter, branch_filter, scope_branch_and_agent
 from recovery.models import CaseStatus, RecoveryCase
 
 
@@ -18,12 +16,8 @@ class CaseFilter(django_filters.FilterSet):
         method="filter_employer",
         widget=forms.TextInput(attrs={"placeholder": _("Name, NIT or number"), "type": "search"}),
     )
-    branch = django_filters.ModelChoiceFilter(
-        label=_("Branch"), queryset=Branch.objects.none(), empty_label=_("All")
-    )
-    agent = django_filters.ModelChoiceFilter(
-        label=_("Agent"), queryset=User.objects.none(), empty_label=_("All")
-    )
+    branch = branch_filter()
+    agent = agent_filter()
     status = django_filters.MultipleChoiceFilter(
         label=_("Status"), choices=CaseStatus.choices, widget=forms.SelectMultiple
     )
@@ -46,13 +40,7 @@ class CaseFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        branches = Branch.objects.filter(is_active=True)
-        agents = User.objects.filter(groups__name=Role.AGENT.value)
-        if user is not None and not sees_all_branches(user):
-            branches = branches.filter(pk=user.branch_id)
-            agents = agents.filter(branch_id=user.branch_id)
-        self.filters["branch"].queryset = branches
-        self.filters["agent"].queryset = agents.order_by("first_name")
+        scope_branch_and_agent(self, user)
 
     def filter_employer(self, queryset, name, value):
         from employers.search import normalize_search

@@ -1,0 +1,32 @@
+"""The branch and agent filters every list of the branches' work shares (cases,
+agreements): the choices each offers are what the user's scope lets them see."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from people.access import sees_all_branches
+from people.models import Branch, User
+from people.roles import Role
+
+
+def branch_filter() -> django_filters.ModelChoiceFilter:
+    return django_filters.ModelChoiceFilter(
+        label=_("Branch"), queryset=Branch.objects.none(), empty_label=_("All")
+    )
+
+
+def agent_filter(field_name: str = "agent") -> django_filters.ModelChoiceFilter:
+    return django_filters.ModelChoiceFilter(
+        label=_("Agent"), field_name=field_name, queryset=User.objects.none(), empty_label=_("All")
+    )
+
+
+def scope_branch_and_agent(filterset: django_filters.FilterSet, user) -> None:
+    """Offer every active branch and agent, or only the user's own branch and its agents."""
+    branches = Branch.objects.filter(is_active=True)
+    agents = User.objects.filter(groups__name=Role.AGENT.value)
+    if user is not None and not sees_all_branches(user):
+        branches = branches.filter(pk=user.branch_id)
+        agents = agents.filter(branch_id=user.branch_id)
+    filterset.filters["branch"].queryset = branches
+    filterset.filters["agent"].queryset = agents.order_by("first_name")
