@@ -139,23 +139,23 @@ def referrals_from_breaches(*, run_date: datetime.date) -> int:
         cursor.execute(
             f"""
             WITH breached AS (
-                -- Locked, so that a second run waits and then finds them referred.
-                SELECT a.id, a.case_id, a.breach_reason
+                -- Locked, so that a second run waits and then finds them referred. The
+                -- unpaid balance is read per agreement through the installments' index:
+                -- no join of two CTEs, whose row estimates are unknown (a nested loop
+                -- over both would be quadratic).
+                SELECT a.id, a.case_id, a.breach_reason,
+                       (SELECT coalesce(sum(i.amount - i.paid_amount), 0)
+                          FROM agreements_installment i WHERE i.agreement_id = a.id) AS debt
                   FROM agreements_paymentagreement a
                  WHERE a.status = %(breached)s
                  ORDER BY a.id
                    FOR UPDATE OF a
-            ), debt AS (
-                SELECT b.id, coalesce(sum(i.amount - i.paid_amount), 0) AS amount
-                  FROM breached b LEFT JOIN agreements_installment i ON i.agreement_id = b.id
-                 GROUP BY b.id
             ), referred AS (
                 INSERT INTO legal_legalreferral
                     (case_id, agreement_id, status, referred_on, debt, reason, returned_reason,
                      judicial_stage, amount_recovered, notes)
-                SELECT b.case_id, b.id, %(pending)s, %(day)s, d.amount, b.breach_reason,
-                       '', '', 0, ''
-                  FROM breached b JOIN debt d ON d.id = b.id
+                SELECT case_id, id, %(pending)s, %(day)s, debt, breach_reason, '', '', 0, ''
+                  FROM breached
                 ON CONFLICT (case_id) WHERE status IN ({open_statuses}) DO NOTHING
                 RETURNING id, reason
             ), events AS (

@@ -148,7 +148,8 @@ def cases_transition(
                  ORDER BY id
             ), old AS (
                 -- Locked in id order, as every multi-case write does.
-                SELECT c.id, c.status FROM recovery_recoverycase c JOIN target t ON t.id = c.id
+                SELECT c.id, c.status, t.reason
+                  FROM recovery_recoverycase c JOIN target t ON t.id = c.id
                  WHERE c.status = ANY(%(allowed)s)
                  ORDER BY c.id FOR UPDATE OF c
             ), moved AS (
@@ -156,13 +157,14 @@ def cases_transition(
                    SET status = %(to)s,
                        closed_on = CASE WHEN %(closes)s THEN %(day)s ELSE c.closed_on END
                   FROM old WHERE c.id = old.id AND c.status = old.status
-             RETURNING c.id, old.status AS before
+             RETURNING c.id, old.status AS before, old.reason
             ), labels AS (
                 SELECT * FROM unnest(%(codes)s::text[], %(labels)s::text[]) AS l(code, label)
             ), events AS (
                 INSERT INTO recovery_caseevent (case_id, at, actor_id, kind, before, after, reason)
-                SELECT m.id, now(), %(actor)s, %(kind)s, l.label, %(after)s, t.reason
-                  FROM moved m JOIN target t ON t.id = m.id JOIN labels l ON l.code = m.before
+                -- No join back to `target`: two CTEs of unknown size could nest-loop.
+                SELECT m.id, now(), %(actor)s, %(kind)s, l.label, %(after)s, m.reason
+                  FROM moved m JOIN labels l ON l.code = m.before
             )
             SELECT id FROM moved ORDER BY id
             """,
