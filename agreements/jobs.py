@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.db import connection, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
@@ -23,6 +22,7 @@ from agreements.models import (
     InstallmentStatus,
 )
 from core.nightly import NightlyJob
+from core.sql import analyze_after_bulk, set_based
 from people.notifications import Notice, notices_send
 from recovery.models import CaseStatus
 from recovery.services import cases_transition
@@ -43,7 +43,7 @@ def _url(agreement_id: int) -> str:
 
 def installments_mark_overdue(*, run_date: datetime.date) -> dict[str, int]:
     """Mark installments overdue past their due date plus grace days, and warn ahead."""
-    with transaction.atomic(), connection.cursor() as cursor:
+    with set_based() as cursor:
         cursor.execute(
             """
             WITH marked AS (
@@ -64,6 +64,8 @@ def installments_mark_overdue(*, run_date: datetime.date) -> dict[str, int]:
             {"day": run_date, **_STATUSES},
         )
         marked = cursor.fetchall()
+        # The breach job reads the overdue installments next, in this same night.
+        analyze_after_bulk(cursor, "agreements_installment", sum(row[3] for row in marked))
         notices_send(
             notices=[
                 Notice(
@@ -116,7 +118,7 @@ def agreements_breach(*, run_date: datetime.date) -> int:
     """Breach every active agreement that meets its policy's rule and say why,
     notifying the agent, the branch head and the department head. The Legal Unit's
     job refers the breached agreements' cases right after."""
-    with transaction.atomic(), connection.cursor() as cursor:
+    with set_based() as cursor:
         cursor.execute(
             """
             WITH rule AS (
@@ -134,10 +136,14 @@ def agreements_breach(*, run_date: datetime.date) -> int:
                    -- escalates while the hold lasts.
                    AND (c.hold_until IS NULL OR c.hold_until < %(day)s)
             ), overdue AS (
+                -- Joined to the agreements, not to `rule`: a semi-join to a CTE is a
+                -- nested loop over the whole CTE per installment when the estimate
+                -- says "one overdue installment".
                 SELECT i.agreement_id, count(*) AS n, max(%(day)s - i.due_date) AS worst,
                        string_agg(i.number::text, ', ' ORDER BY i.number) AS numbers
                   FROM agreements_installment i
-                 WHERE i.status = %(overdue)s AND i.agreement_id IN (SELECT id FROM rule)
+                  JOIN agreements_paymentagreement a ON a.id = i.agreement_id
+                 WHERE i.status = %(overdue)s AND a.status = %(active)s
                  GROUP BY i.agreement_id
             ), new_arrears AS (
                 SELECT r.id AS agreement_id, count(*) AS periods
@@ -208,7 +214,7 @@ def agreements_breach(*, run_date: datetime.date) -> int:
 def agreements_complete(*, run_date: datetime.date) -> int:
     """Mark completed every active agreement with nothing left to pay; settle its case
     (through recovery's service)."""
-    with transaction.atomic(), connection.cursor() as cursor:
+    with set_based() as cursor:
         cursor.execute(
             """
             WITH done AS (

@@ -1,12 +1,12 @@
 import datetime
 
-import pghistory
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, F, Min, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from core import history
 from core.models import TimelineEvent
 from core.money import MONEY, ZERO
 from people.access import scope_to_branch
@@ -162,7 +162,7 @@ class AgreementQuerySet(models.QuerySet):
         )
 
 
-@pghistory.track()
+@history.track()
 class PaymentAgreement(models.Model):
     """A payment plan (convenio de pago) signed with the employer."""
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,6 +28,7 @@ from agreements.models import (
 )
 from agreements.schedule import PlannedInstallment, build_schedule
 from core.money import ZERO, format_money, to_cents
+from core.sql import set_based
 from core.uploads import check_upload
 from employers.models import ContributionPeriod
 from people.models import User
@@ -383,7 +384,7 @@ def agreements_mark_referred(*, agreement_ids: list[int]) -> int:
     `agreement_ids` become referred, each with its timeline event. Returns how many."""
     if not agreement_ids:
         return 0
-    with transaction.atomic(), connection.cursor() as cursor:
+    with set_based() as cursor:
         cursor.execute(
             """
             WITH referred AS (

@@ -30,14 +30,20 @@ from bench.common import setup_django
 RUN_DATE = datetime.date(2026, 6, 1)
 
 
-def build(agreements: int, per_agreement: int) -> None:
+def build(agreements: int, per_agreement: int, *, fresh: bool = True) -> None:
     """Agreements with installments due monthly from four months before the run date;
-    about a quarter of the agreements stopped paying at some point."""
+    about a quarter of the agreements stopped paying at some point. Each employer has
+    six periods in arrears before the agreement (in the agreement) and the current
+    periods since, paid except the last one of one employer in ten (the "new arrears"
+    rule). `fresh`: empty the tables first and ANALYZE after, as the bench does; a test
+    adds the rows to its own transaction and keeps the statistics stale, as a bulk load
+    leaves them until autovacuum passes."""
     from django.db import connection, transaction
 
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            """
+        if fresh:
+            cursor.execute(
+                """
             TRUNCATE agreements_installmentallocation, agreements_conceptallocation,
                      agreements_payment, agreements_installment, agreements_agreementperiod,
                      agreements_agreementevent, legal_referralevent, legal_legalreferral,
@@ -45,7 +51,7 @@ def build(agreements: int, per_agreement: int) -> None:
                      people_notification, employers_contributionperiod, employers_employer
                      CASCADE
             """
-        )
+            )
         cursor.execute("SELECT id FROM people_branch WHERE code = 'SS'")
         branch = cursor.fetchone()[0]
         cursor.execute("SELECT id FROM agreements_agreementpolicy ORDER BY id LIMIT 1")
@@ -116,7 +122,39 @@ def build(agreements: int, per_agreement: int) -> None:
             """,
             {"day": RUN_DATE, "k": per_agreement},
         )
-        cursor.execute("ANALYZE")
+        # Periods: six months in arrears before the activation month, then the current
+        # months up to the one before the run date's.
+        cursor.execute(
+            """
+            INSERT INTO employers_contributionperiod
+                (employer_id, period, due_date, employer_share, worker_share, fines,
+                 surcharges, paid)
+            SELECT a.employer_id, m.period, (m.period + interval '1 month 14 days')::date,
+                   80, 30, 0, 0,
+                   CASE WHEN m.period < date_trunc('month', a.activated_on) THEN 0
+                        WHEN a.id %% 10 = 1
+                             AND m.period = date_trunc('month', %(day)s::date - 31) THEN 0
+                        ELSE 110 END
+              FROM agreements_paymentagreement a
+             CROSS JOIN LATERAL (
+                SELECT generate_series(date_trunc('month', a.activated_on) - interval '6 months',
+                                       date_trunc('month', %(day)s::date - 31),
+                                       interval '1 month')::date AS period) m
+            """,
+            {"day": RUN_DATE},
+        )
+        cursor.execute(
+            """
+            INSERT INTO agreements_agreementperiod
+                (agreement_id, period_id, contributions, fines, surcharges)
+            SELECT a.id, cp.id, 110, 0, 0
+              FROM agreements_paymentagreement a
+              JOIN employers_contributionperiod cp ON cp.employer_id = a.employer_id
+             WHERE cp.period < date_trunc('month', a.activated_on)
+            """
+        )
+        if fresh:
+            cursor.execute("ANALYZE")
 
 
 # The same state changes as the job, written as plain statements one after another:
@@ -140,13 +178,25 @@ BARE_SQL = [
     """,
     """
     CREATE TEMP TABLE bench_breached ON COMMIT DROP AS
-    SELECT a.id, a.case_id, o.n || ' vencidas' AS reason
+    SELECT a.id, a.case_id, concat_ws('; ', o.n || ' vencidas', na.periods || ' períodos') AS reason
       FROM agreements_paymentagreement a
       JOIN agreements_agreementpolicy p ON p.id = a.policy_id
-      JOIN (SELECT agreement_id, count(*) AS n, max(%(day)s - due_date) AS worst
-              FROM agreements_installment WHERE status = 'overdue' GROUP BY agreement_id) o
+      LEFT JOIN (SELECT agreement_id, count(*) AS n, max(%(day)s - due_date) AS worst
+                   FROM agreements_installment WHERE status = 'overdue' GROUP BY agreement_id) o
         ON o.agreement_id = a.id
-     WHERE a.status = 'active' AND (o.n >= p.breach_installments OR o.worst > p.breach_days)
+      LEFT JOIN (SELECT a2.id AS agreement_id, count(*) AS periods
+                   FROM agreements_paymentagreement a2
+                   JOIN agreements_agreementpolicy p2 ON p2.id = a2.policy_id
+                   JOIN employers_contributionperiod cp ON cp.employer_id = a2.employer_id
+                  WHERE a2.status = 'active' AND p2.breach_on_new_arrears AND cp.balance > 0
+                    AND cp.due_date + p2.grace_days < %(day)s
+                    AND cp.period >= date_trunc('month', a2.activated_on)
+                    AND NOT EXISTS (SELECT 1 FROM agreements_agreementperiod ap
+                                     WHERE ap.agreement_id = a2.id AND ap.period_id = cp.id)
+                  GROUP BY a2.id) na
+        ON na.agreement_id = a.id
+     WHERE a.status = 'active'
+       AND (o.n >= p.breach_installments OR o.worst > p.breach_days OR na.periods > 0)
     """,
     """
     UPDATE agreements_paymentagreement a

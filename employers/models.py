@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import history
 from core.money import MONEY, ZERO
 from employers.validators import format_dui, format_nit, validate_dui, validate_nit
 from people.access import scope_to_branch
@@ -126,7 +127,7 @@ class EmployerQuerySet(models.QuerySet):
         )
 
 
-@pghistory.track()
+@history.track()
 class Employer(models.Model):
     employer_number = models.CharField(_("employer number"), max_length=12, unique=True)
     person_type = models.CharField(
@@ -289,13 +290,13 @@ class ArrearsImport(models.Model):
         return f"{self.file_name} ({self.created_at:%Y-%m-%d %H:%M})"
 
 
-@pghistory.track(
+@history.track(
     # Statement-level, update/delete only: an import inserts a million rows at once
     # and the import log already records who created them. Before and after of
     # every change are kept.
-    pghistory.UpdateEvent("period.before_update", row=pghistory.Old),
-    pghistory.UpdateEvent("period.update", row=pghistory.New),
-    pghistory.DeleteEvent("period.delete"),
+    history.UpdateEvent("period.before_update", row=pghistory.Old),
+    history.UpdateEvent("period.update", row=pghistory.New),
+    history.DeleteEvent("period.delete"),
     exclude=["balance"],
 )
 class ContributionPeriod(models.Model):

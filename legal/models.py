@@ -1,12 +1,12 @@
 """Cases referred to the Legal Unit: the referral, its judicial stages and timeline."""
 
-import pghistory
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import PaymentAgreement
+from core import history
 from core.models import TimelineEvent
 from core.money import MONEY, ZERO
 from people.access import scope_to_branch
@@ -38,7 +38,7 @@ class LegalReferralQuerySet(models.QuerySet):
         return scope_to_branch(self, user, branch_field="case__branch")
 
 
-@pghistory.track()
+@history.track()
 class LegalReferral(models.Model):
     """A case handed to the Legal Unit for judicial collection."""
 

@@ -9,13 +9,13 @@ import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agreements.models import AgreementStatus
 from agreements.services import agreements_mark_referred
-from core.sql import sql_list
+from core.sql import set_based, sql_list
 from legal.models import (
     ALLOWED_TRANSITIONS,
     JudicialStage,
@@ -135,7 +135,7 @@ def referrals_from_breaches(*, run_date: datetime.date) -> int:
     Run again it changes nothing: a referred agreement is no longer breached, and a
     case has at most one open referral. Returns how many referrals were created."""
     open_statuses = sql_list([ReferralStatus.PENDING, ReferralStatus.ACCEPTED])
-    with transaction.atomic(), connection.cursor() as cursor:
+    with set_based() as cursor:
         cursor.execute(
             f"""
             WITH breached AS (

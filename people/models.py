@@ -1,14 +1,14 @@
 from functools import cached_property
 
-import pghistory
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core import history
 from people.roles import Role
 
 
-@pghistory.track()
+@history.track()
 class Branch(models.Model):
     code = models.CharField(_("code"), max_length=4, unique=True)
     name = models.CharField(_("name"), max_length=120)
@@ -23,7 +23,7 @@ class Branch(models.Model):
         return f"{self.code} · {self.name}"
 
 
-@pghistory.track(exclude=["password", "last_login"])
+@history.track(exclude=["password", "last_login"])
 class User(AbstractUser):
     branch = models.ForeignKey(
         Branch,

@@ -9,11 +9,10 @@ import datetime
 import heapq
 from decimal import Decimal
 
-from django.db import connection, transaction
 from django.db.models import Count, Sum
 
 from core.nightly import NightlyJob
-from core.sql import sql_list
+from core.sql import set_based, sql_list
 from employers.models import AGING_BUCKETS
 from people.models import User
 from people.roles import Role
@@ -46,7 +45,7 @@ def cases_open(*, run_date: datetime.date) -> int:
     rule = CaseOpeningRule.in_force(run_date)
     if rule is None:
         return 0
-    with transaction.atomic(), connection.cursor() as cursor:
+    with set_based() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(hashtext('recupera.cases_open'))")
         cursor.execute(
             f"""
@@ -139,7 +138,7 @@ def promises_evaluate(*, run_date: datetime.date) -> dict[str, int]:
     promise was made. A broken or partly kept promise puts its case back in contact
     and at the top of the agent's queue.
     """
-    with transaction.atomic(), connection.cursor() as cursor:
+    with set_based() as cursor:
         cursor.execute(
             """
             WITH due AS (
@@ -205,7 +204,7 @@ def strategy_advance(*, run_date: datetime.date) -> int:
     and only to the next level that applies to the employer's sector, so a case never
     skips a level's letter. Cases on hold stay where they are.
     """
-    with transaction.atomic(), connection.cursor() as cursor:
+    with set_based() as cursor:
         cursor.execute(
             f"""
             WITH facts AS (
@@ -250,7 +249,7 @@ def snapshots_take(*, run_date: datetime.date) -> int:
         f"THEN '{key}'"
         for key, _label, first, last in AGING_BUCKETS
     )
-    with transaction.atomic(), connection.cursor() as cursor:
+    with set_based() as cursor:
         cursor.execute(
             f"""
             INSERT INTO recovery_employersnapshot

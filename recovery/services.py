@@ -9,12 +9,13 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.money import ZERO
+from core.sql import set_based
 from core.uploads import check_upload
 from employers.models import ContributionPeriod
 from people.models import User
@@ -139,7 +140,7 @@ def cases_transition(
         if to_status in targets and (from_statuses is None or status in from_statuses)
     ]
     closes = to_status == CaseStatus.SETTLED
-    with transaction.atomic(), connection.cursor() as cursor:
+    with set_based() as cursor:
         cursor.execute(
             """
             WITH target AS (

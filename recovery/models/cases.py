@@ -2,7 +2,6 @@
 
 import datetime
 
-import pghistory
 from django.apps import apps
 from django.conf import settings
 from django.db import models
@@ -11,6 +10,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import history
 from core.models import TimelineEvent
 from core.money import MONEY, ZERO
 from employers.models import ContributionPeriod, Employer, arrears_filter
@@ -243,7 +243,7 @@ class RecoveryCaseQuerySet(models.QuerySet):
         )
 
 
-@pghistory.track()
+@history.track()
 class RecoveryCase(models.Model):
     employer = models.ForeignKey(
         Employer, verbose_name=_("employer"), on_delete=models.PROTECT, related_name="cases"

@@ -1,12 +1,12 @@
 """The agents' work on a case: follow-ups, attachments, promises, base documents."""
 
-import pghistory
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import history
 from core.money import MONEY
 from recovery.models.cases import LetterKind, RecoveryCase
 
@@ -84,7 +84,7 @@ class PromiseStatus(models.TextChoices):
     BROKEN = "broken", _("Broken")
 
 
-@pghistory.track()
+@history.track()
 class PaymentPromise(models.Model):
     """The employer promises to pay an amount by a date; checked on that date."""
 
