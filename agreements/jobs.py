@@ -117,14 +117,25 @@ def installments_mark_overdue(*, run_date: datetime.date) -> dict[str, int]:
 def agreements_breach(*, run_date: datetime.date) -> int:
     """Breach every active agreement that meets its policy's rule and say why,
     notifying the agent, the branch head and the department head. The Legal Unit's
-    job refers the breached agreements' cases right after."""
+    job refers the breached agreements' cases right after.
+
+    The rules, with "overdue" as the policy defines it (`overdue_since`, stored by
+    `installments_mark_overdue`: the day after the grace days) and as the signed
+    clause prints it:
+    - breach_installments installments overdue;
+    - one installment overdue more than breach_days days (counted from overdue_since);
+    - new_arrears_periods current periods (since activation, not in the agreement)
+      unpaid past their own grace days, each with more than new_arrears_min_balance.
+    The breach date is the night the first of the rules met was first met — not the
+    night the job happens to run (a night run late, a catch-up after an outage) — and
+    never a night the case was on hold."""
     with set_based() as cursor:
         cursor.execute(
             """
             WITH rule AS (
-                SELECT a.id, a.employer_id, a.activated_on,
+                SELECT a.id, a.employer_id, a.activated_on, c.hold_until,
                        p.breach_installments, p.breach_days, p.breach_on_new_arrears,
-                       p.grace_days
+                       p.grace_days, p.new_arrears_periods, p.new_arrears_min_balance
                   FROM agreements_paymentagreement a
                   JOIN agreements_agreementpolicy p ON p.id = a.policy_id
                   JOIN recovery_recoverycase c ON c.id = a.case_id
@@ -139,40 +150,59 @@ def agreements_breach(*, run_date: datetime.date) -> int:
                 -- Joined to the agreements, not to `rule`: a semi-join to a CTE is a
                 -- nested loop over the whole CTE per installment when the estimate
                 -- says "one overdue installment".
-                SELECT i.agreement_id, count(*) AS n, max(%(day)s - i.due_date) AS worst,
+                SELECT i.agreement_id, count(*) AS n,
+                       %(day)s - min(i.overdue_since) + 1 AS worst,
+                       min(i.overdue_since) AS first_since,
+                       array_agg(i.overdue_since ORDER BY i.overdue_since) AS sinces,
                        string_agg(i.number::text, ', ' ORDER BY i.number) AS numbers
                   FROM agreements_installment i
                   JOIN agreements_paymentagreement a ON a.id = i.agreement_id
                  WHERE i.status = %(overdue)s AND a.status = %(active)s
                  GROUP BY i.agreement_id
             ), new_arrears AS (
-                SELECT r.id AS agreement_id, count(*) AS periods
+                SELECT r.id AS agreement_id, count(*) AS periods,
+                       array_agg(cp.due_date + r.grace_days + 1 ORDER BY cp.due_date) AS sinces
                   FROM rule r
                   JOIN employers_contributionperiod cp ON cp.employer_id = r.employer_id
-                 WHERE r.breach_on_new_arrears AND cp.balance > 0
+                 WHERE r.breach_on_new_arrears AND cp.balance > r.new_arrears_min_balance
                    AND cp.due_date + r.grace_days < %(day)s
                    AND cp.period >= date_trunc('month', r.activated_on)::date
                    AND NOT EXISTS (SELECT 1 FROM agreements_agreementperiod ap
                                     WHERE ap.agreement_id = r.id AND ap.period_id = cp.id)
                  GROUP BY r.id
-            ), breached AS (
-                UPDATE agreements_paymentagreement a
-                   SET status = %(breached_status)s, breached_on = %(day)s,
-                       breach_reason = concat_ws('; ',
-                           CASE WHEN o.n >= r.breach_installments
-                                THEN format(%(many)s, o.n, o.numbers) END,
-                           CASE WHEN o.worst > r.breach_days
-                                THEN format(%(late)s, o.worst) END,
-                           CASE WHEN na.periods > 0 THEN format(%(arrears)s, na.periods) END)
+            ), met AS (
+                -- The night each rule was first met (NULL: not met).
+                SELECT r.id, r.hold_until, o.n, o.worst, o.numbers, na.periods,
+                       CASE WHEN o.n >= r.breach_installments
+                            THEN o.sinces[r.breach_installments] END AS by_count,
+                       CASE WHEN o.worst > r.breach_days
+                            THEN o.first_since + r.breach_days END AS by_days,
+                       CASE WHEN na.periods >= r.new_arrears_periods
+                            THEN na.sinces[r.new_arrears_periods] END AS by_arrears
                   FROM rule r
                   LEFT JOIN overdue o ON o.agreement_id = r.id
                   LEFT JOIN new_arrears na ON na.agreement_id = r.id
-                 WHERE a.id = r.id
+            ), breached AS (
+                UPDATE agreements_paymentagreement a
+                   SET status = %(breached_status)s,
+                       breached_on = LEAST(%(day)s, GREATEST(
+                           LEAST(m.by_count, m.by_days, m.by_arrears), m.hold_until + 1)),
+                       breach_reason = concat_ws('; ',
+                           CASE WHEN m.by_count IS NOT NULL AND m.n = 1
+                                THEN format(%(one)s, m.numbers)
+                                WHEN m.by_count IS NOT NULL
+                                THEN format(%(many)s, m.n, m.numbers) END,
+                           CASE WHEN m.by_days IS NOT NULL THEN format(%(late)s, m.worst) END,
+                           CASE WHEN m.by_arrears IS NOT NULL AND m.periods = 1
+                                THEN %(arrears_one)s
+                                WHEN m.by_arrears IS NOT NULL
+                                THEN format(%(arrears)s, m.periods) END)
+                  FROM met m
+                 WHERE a.id = m.id
                    -- Checked on the updated row itself: a run that waited for another's
                    -- lock sees the agreement already breached and leaves it.
                    AND a.status = %(active)s
-                   AND (o.n >= r.breach_installments OR o.worst > r.breach_days
-                        OR na.periods > 0)
+                   AND COALESCE(m.by_count, m.by_days, m.by_arrears) IS NOT NULL
              RETURNING a.id, a.case_id, a.branch_id, a.breach_reason
             ), events AS (
                 INSERT INTO agreements_agreementevent
@@ -186,8 +216,10 @@ def agreements_breach(*, run_date: datetime.date) -> int:
             {
                 "day": run_date,
                 "kind": AgreementEventKind.STATUS,
+                "one": _("1 installment overdue (No. %s)"),
                 "many": _("%s installments overdue (No. %s)"),
                 "late": _("an installment overdue for %s days"),
+                "arrears_one": _("1 current period unpaid"),
                 "arrears": _("%s current periods unpaid"),
                 "active_label": str(AgreementStatus.ACTIVE.label),
                 "breached_label": str(AgreementStatus.BREACHED.label),

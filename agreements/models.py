@@ -1,4 +1,5 @@
 import datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -63,6 +64,17 @@ class AgreementPolicy(models.Model):
     breach_on_new_arrears = models.BooleanField(
         _("breach: employer behind again on current contributions"), default=True
     )
+    new_arrears_periods = models.PositiveSmallIntegerField(
+        _("breach: current periods unpaid"),
+        default=1,
+        help_text=_("How many current periods unpaid past their grace days breach it."),
+    )
+    new_arrears_min_balance = models.DecimalField(
+        _("breach: a current period counts as unpaid above"),
+        default=Decimal("25.00"),
+        help_text=_("A smaller balance left on a period (a rounding, a cent) is tolerated."),
+        **MONEY,
+    )
     warning_days = models.PositiveSmallIntegerField(
         _("warn this many days before an installment falls due"), default=3
     )
@@ -85,10 +97,32 @@ class AgreementPolicy(models.Model):
             models.CheckConstraint(
                 condition=Q(breach_installments__gte=1), name="policy_breach_installments_ge_1"
             ),
+            models.CheckConstraint(
+                condition=Q(new_arrears_periods__gte=1), name="policy_new_arrears_periods_ge_1"
+            ),
+            models.CheckConstraint(
+                condition=Q(new_arrears_min_balance__gte=0),
+                name="policy_new_arrears_min_balance_ge_0",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    # One definition of "overdue" and of the breach day, for the nightly jobs (which
+    # store `overdue_since` and count the days overdue from it) and for the clause the
+    # employer signs (which prints these numbers).
+    @property
+    def overdue_from_day(self) -> int:
+        """An installment is overdue from this day after its due date (day 0): the day
+        after its grace days; the marking job stores due date + this as overdue_since."""
+        return self.grace_days + 1
+
+    @property
+    def breach_day(self) -> int:
+        """The day after its due date on which one unpaid installment breaches the
+        agreement: it has then been overdue more than breach_days days."""
+        return self.overdue_from_day + self.breach_days
 
     @classmethod
     def in_force(cls, day: datetime.date) -> "AgreementPolicy | None":

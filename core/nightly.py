@@ -25,6 +25,7 @@ from django.apps import apps
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.module_loading import module_has_submodule
+from django.utils.translation import gettext as _
 
 from core.models import JobRun
 
@@ -70,9 +71,16 @@ def run_nightly_jobs(*, run_date: datetime.date | None = None, force: bool = Fal
     Without a date, the nights missed since the last one processed (server down,
     worker stopped) are run first, one by one in order, so no deadline is skipped.
     """
-    if run_date is not None:
-        return _run_night(run_date, force)
     today = timezone.localdate()
+    if run_date is not None:
+        if run_date > today:
+            # A night not yet come would breach agreements whose installments can
+            # still be paid, and mark its date done before it happens.
+            raise ValueError(
+                _("The nightly jobs cannot run as of %(day)s: that night is in the future.")
+                % {"day": run_date.strftime("%d/%m/%Y")}
+            )
+        return _run_night(run_date, force)
     last = last_night_processed()
     start = today if last is None else min(last + datetime.timedelta(days=1), today)
     if (today - start).days > MAX_CATCH_UP_NIGHTS:

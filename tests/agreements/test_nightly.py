@@ -68,10 +68,34 @@ def test_breach_when_one_installment_is_late_more_than_the_days(active, policy):
     for later in first_installments(active)[1:]:
         later.due_date = first.due_date + datetime.timedelta(days=365)
         later.save()
-    assert night(first.due_date + datetime.timedelta(days=60)) == 0
-    assert night(first.due_date + datetime.timedelta(days=61)) == 1
+    # Overdue from day 6 (5 days of grace); more than 60 days overdue on day 66 —
+    # as the signed clause says, not on day 61 counted from the due date.
+    assert night(first.due_date + datetime.timedelta(days=65)) == 0
+    assert night(first.due_date + datetime.timedelta(days=66)) == 1
     active.refresh_from_db()
     assert "61 días" in active.breach_reason
+    assert active.breached_on == first.due_date + datetime.timedelta(days=policy.breach_day)
+
+
+@pytest.mark.django_db
+def test_the_printed_clause_states_the_day_the_job_breaches_on(active, policy):
+    from agreements.pdf import render_agreement_pdf
+    from tests.pdf import pdf_text
+
+    text = pdf_text(render_agreement_pdf(active))
+    assert policy.breach_day == 66
+    assert "entra en mora el día 6 después de su vencimiento" in text
+    assert "incumple el convenio el día 66 después de su vencimiento" in text
+    assert "más de 60 días en mora" in text
+
+
+@pytest.mark.django_db
+def test_a_night_run_late_records_the_night_the_rule_was_first_met(active, policy):
+    second = first_installments(active)[1]
+    first_met = second.due_date + datetime.timedelta(days=6)
+    assert night(first_met + datetime.timedelta(days=9)) == 1
+    active.refresh_from_db()
+    assert active.breached_on == first_met
 
 
 @pytest.mark.django_db
@@ -84,7 +108,41 @@ def test_breach_when_the_employer_falls_behind_again(active, policy):
     assert night(due + datetime.timedelta(days=5)) == 0  # within grace
     assert night(due + datetime.timedelta(days=6)) == 1
     active.refresh_from_db()
-    assert "períodos corrientes impagos" in active.breach_reason
+    assert "1 período corriente impago" in active.breach_reason
+    assert active.breached_on == due + datetime.timedelta(days=6)
+
+
+@pytest.mark.django_db
+def test_a_cent_left_on_a_current_period_does_not_breach(active, policy):
+    policy.breach_on_new_arrears = True
+    policy.save()
+    today = timezone.localdate()
+    due = today + datetime.timedelta(days=10)
+    PeriodFactory(
+        employer=active.employer, period=today.replace(day=1), due_date=due, paid=Decimal("104.99")
+    )
+    assert night(due + datetime.timedelta(days=30)) == 0
+
+
+@pytest.mark.django_db
+def test_the_new_arrears_rule_waits_for_the_number_of_periods_the_policy_sets(active, policy):
+    policy.breach_on_new_arrears, policy.new_arrears_periods = True, 2
+    policy.save()
+    today = timezone.localdate()
+    first_due = today + datetime.timedelta(days=10)
+    second_due = today + datetime.timedelta(days=40)
+    month = today.replace(day=1)
+    PeriodFactory(employer=active.employer, period=month, due_date=first_due)
+    PeriodFactory(
+        employer=active.employer,
+        period=(month + datetime.timedelta(days=32)).replace(day=1),
+        due_date=second_due,
+    )
+    assert night(first_due + datetime.timedelta(days=20)) == 0  # one period only
+    assert night(second_due + datetime.timedelta(days=6)) == 1
+    active.refresh_from_db()
+    assert "2 períodos corrientes impagos" in active.breach_reason
+    assert active.breached_on == second_due + datetime.timedelta(days=6)
 
 
 @pytest.mark.django_db
@@ -165,6 +223,18 @@ def test_missed_nights_are_caught_up_in_order(active, policy, time_machine):
     assert list(results) == [(start + datetime.timedelta(days=n)).isoformat() for n in range(1, 9)]
     breached_on = active.__class__.objects.get(pk=active.pk).breached_on
     assert breached_on == start + datetime.timedelta(days=6)  # not the day it caught up
+
+
+@pytest.mark.django_db
+def test_a_night_in_the_future_is_refused(active, policy):
+    from django.core.management import CommandError, call_command
+
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    with pytest.raises(ValueError, match="futur"):
+        run_nightly_jobs(run_date=tomorrow)
+    with pytest.raises(CommandError, match="futur"):
+        call_command("run_nightly_jobs", "--date", tomorrow.isoformat())
+    assert not JobRun.objects.filter(run_date=tomorrow).exists()
 
 
 @pytest.mark.django_db

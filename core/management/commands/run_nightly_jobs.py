@@ -23,5 +23,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, date=None, force=False, **options):
         run_date = parse_date(date) if date else None
-        for job, outcome in run_nightly_jobs(run_date=run_date, force=force).items():
+        try:
+            results = run_nightly_jobs(run_date=run_date, force=force)
+        except ValueError as refused:
+            raise CommandError(str(refused)) from None
+        for job, outcome in results.items():
             self.stdout.write(f"{job}: {outcome}")
