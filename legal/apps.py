@@ -10,8 +10,9 @@ class LegalConfig(AppConfig):
     name = "legal"
     verbose_name = _("Legal Unit")
     role_permissions = {
-        Role.DEPARTMENT_HEAD: ["legal.view_legalreferral"],
-        Role.BRANCH_HEAD: ["legal.view_legalreferral"],
+        Role.DEPARTMENT_HEAD: ["legal.view_legalreferral", "legal.add_legalreferral"],
+        Role.BRANCH_HEAD: ["legal.view_legalreferral", "legal.add_legalreferral"],
+        Role.AGENT: ["legal.add_legalreferral"],
         Role.ADMIN_STAFF: ["legal.view_legalreferral"],
         Role.LEGAL: ["legal.view_legalreferral", "legal.change_legalreferral"],
         Role.AUDITOR: ["legal.view_legalreferral"],

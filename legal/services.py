@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from agreements.models import AgreementStatus
 from agreements.services import agreements_mark_referred
 from core.sql import set_based, sql_list
+from employers.queries import account_statement
 from legal.models import (
     ALLOWED_TRANSITIONS,
     JudicialStage,
@@ -25,8 +26,12 @@ from legal.models import (
     ReferralStatus,
 )
 from people.models import User
-from recovery.models import CaseEventKind, CaseStatus
+from people.notifications import Notice, notices_send
+from recovery.models import ALLOWED_TRANSITIONS as ALLOWED_CASE_TRANSITIONS
+from recovery.models import CaseEventKind, CaseStatus, RecoveryCase
 from recovery.services import case_event_record, case_transition, cases_transition
+
+OPEN_STATUSES = [ReferralStatus.PENDING, ReferralStatus.ACCEPTED]
 
 
 def _locked(referral: LegalReferral) -> LegalReferral:
@@ -87,8 +92,63 @@ def referral_return(*, referral: LegalReferral, actor: User, reason: str) -> Leg
     )
     if referral.case.status == CaseStatus.REFERRED:
         case_transition(
-            case=referral.case, to_status=CaseStatus.IN_CONTACT, actor=actor, reason=reason
+            case=referral.case,
+            to_status=CaseStatus.IN_CONTACT,
+            actor=actor,
+            reason=reason,
+            by_legal_unit=True,
         )
+    return referral
+
+
+@transaction.atomic
+def referral_create(*, case: RecoveryCase, actor: User, reason: str) -> LegalReferral:
+    """Refer a case to the Legal Unit by hand, from the case page: a referral pending
+    acceptance with the employer's arrears, the case moved to "referred", the Legal
+    Unit notified. (A breached agreement is referred by the nightly job instead.)"""
+    case = RecoveryCase.objects.select_for_update().get(pk=case.pk)
+    if not reason.strip():
+        raise ValidationError(_("Say why the case is referred to the Legal Unit."))
+    if case.status == CaseStatus.AGREEMENT:
+        raise ValidationError(
+            _(
+                "The case has an agreement: it is referred when the agreement is breached "
+                "(the nightly job does it), or cancel the agreement first."
+            )
+        )
+    if CaseStatus.REFERRED not in ALLOWED_CASE_TRANSITIONS.get(case.status, set()):
+        raise ValidationError(
+            _("A case that is “%(current)s” cannot be referred to the Legal Unit.")
+            % {"current": CaseStatus(case.status).label}
+        )
+    if LegalReferral.objects.filter(case=case, status__in=OPEN_STATUSES).exists():
+        raise ValidationError(_("The case already has an open referral."))
+    debt = account_statement(case.employer, timezone.localdate()).arrears
+    if debt <= 0:
+        raise ValidationError(_("The employer owes nothing: there is no debt to refer."))
+    referral = LegalReferral.objects.create(
+        case=case,
+        status=ReferralStatus.PENDING,
+        referred_on=timezone.localdate(),
+        debt=debt,
+        reason=reason,
+    )
+    _event(referral, ReferralEventKind.REFERRED, actor, "", ReferralStatus.PENDING.label, reason)
+    case_transition(
+        case=case, to_status=CaseStatus.REFERRED, actor=actor, reason=reason, by_legal_unit=True
+    )
+    notices_send(
+        notices=[
+            Notice(
+                case.agent_id,
+                case.branch_id,
+                f"{_('Case referred to the Legal Unit:')} {case.employer.legal_name}",
+                reason,
+                f"/juridico/{referral.pk}/",
+            )
+        ],
+        to_heads=True,
+    )
     return referral
 
 
@@ -182,5 +242,6 @@ def referrals_from_breaches(*, run_date: datetime.date) -> int:
             to_status=CaseStatus.REFERRED,
             run_date=run_date,
             reasons=[row[2] for row in rows],
+            by_legal_unit=True,
         )
         return rows[0][3]

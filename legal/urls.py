@@ -6,6 +6,7 @@ app_name = "legal"
 
 urlpatterns = [
     path("", views.referral_list, name="referral_list"),
+    path("remitir/<int:case_pk>/", views.case_refer, name="case_refer"),
     path("<int:pk>/", views.referral_detail, name="referral_detail"),
     path("<int:pk>/aceptar/", views.referral_accept, name="referral_accept"),
     path("<int:pk>/devolver/", views.referral_return, name="referral_return"),

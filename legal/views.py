@@ -15,6 +15,22 @@ from legal import services
 from legal.forms import ProgressForm, ReturnForm
 from legal.models import LegalReferral, ReferralStatus
 from legal.pdf import render_certificate_pdf
+from recovery.models import RecoveryCase
+
+
+@require_POST
+@login_required
+@permission_required("legal.add_legalreferral", raise_exception=True)
+def case_refer(request, case_pk: int):
+    """Refer a case to the Legal Unit by hand, from the case page."""
+    case = get_object_or_404(RecoveryCase.objects.visible_to(request.user), pk=case_pk)
+    form = ReturnForm(request.POST)
+    if not form_refused(request, form):
+        with reported(request, _("Case referred to the Legal Unit, pending its acceptance.")):
+            services.referral_create(
+                case=case, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+    return redirect("recovery:case_detail", pk=case.pk)
 
 
 def _visible(request, pk) -> LegalReferral:

@@ -22,6 +22,7 @@ from people.models import User
 from people.roles import Role
 from recovery.models import (
     ALLOWED_TRANSITIONS,
+    LEGAL_ONLY_STATUSES,
     Attachment,
     CaseDocument,
     CaseEvent,
@@ -73,9 +74,14 @@ def case_transition(
     actor: User | None,
     reason: str = "",
     close_reason: str = "",
+    by_legal_unit: bool = False,
 ) -> RecoveryCase:
-    """Move a case to another status if the table allows it; audited with who and why."""
+    """Move a case to another status if the table allows it; audited with who and why.
+
+    Into or out of "referred" only with `by_legal_unit` (legal's referral and return
+    services pass it): see LEGAL_ONLY_STATUSES."""
     case = _locked(case)
+    _check_legal_only(case.status, to_status, by_legal_unit)
     if to_status not in ALLOWED_TRANSITIONS.get(case.status, set()):
         raise ValidationError(
             _("A case that is “%(current)s” cannot become “%(target)s”.")
@@ -113,6 +119,24 @@ def case_transition(
     return case
 
 
+def _check_legal_only(current: str, to_status: str, by_legal_unit: bool) -> None:
+    if by_legal_unit or current == to_status:
+        return
+    if to_status in LEGAL_ONLY_STATUSES:
+        raise ValidationError(
+            _(
+                "A case is referred to the Legal Unit with “Refer to the Legal Unit”, "
+                "which creates the referral the Legal Unit works from."
+            ),
+            code="legal_only",
+        )
+    if current in LEGAL_ONLY_STATUSES:
+        raise ValidationError(
+            _("The case is with the Legal Unit: only the Legal Unit's return gives it back."),
+            code="legal_only",
+        )
+
+
 def cases_transition(
     *,
     case_ids: list[int],
@@ -121,6 +145,7 @@ def cases_transition(
     reasons: list[str] | None = None,
     from_statuses: list[str] | None = None,
     actor: User | None = None,
+    by_legal_unit: bool = False,
 ) -> list[int]:
     """The set-based form of case_transition, for the nightly jobs of the apps above:
     move every case of `case_ids` whose status the table allows to become `to_status`,
@@ -132,12 +157,16 @@ def cases_transition(
     Returns the ids of the cases moved."""
     if to_status == CaseStatus.CLOSED or to_status not in CaseStatus.values:
         raise ValueError(f"cases_transition cannot move cases to {to_status!r}")
+    if to_status in LEGAL_ONLY_STATUSES and not by_legal_unit:
+        raise ValueError(f"only the Legal Unit's services move cases to {to_status!r}")
     if not case_ids:
         return []
     allowed_from = [
         status
         for status, targets in ALLOWED_TRANSITIONS.items()
-        if to_status in targets and (from_statuses is None or status in from_statuses)
+        if to_status in targets
+        and (from_statuses is None or status in from_statuses)
+        and (by_legal_unit or status not in LEGAL_ONLY_STATUSES)
     ]
     closes = to_status == CaseStatus.SETTLED
     with set_based() as cursor:

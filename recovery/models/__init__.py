@@ -4,6 +4,7 @@ from recovery.models.cases import (  # noqa: F401
     ACTIVE_STATUSES,
     ALLOWED_TRANSITIONS,
     HIGH_PRIORITY_DEBT,
+    LEGAL_ONLY_STATUSES,
     MEDIUM_PRIORITY_DEBT,
     WORKED_STATUSES,
     CaseEvent,

@@ -68,6 +68,13 @@ ALLOWED_TRANSITIONS: dict[str, set[str]] = {
 }
 
 
+# Entered only by a referral to the Legal Unit (legal.services: by hand from the case
+# page, or the breach job's) and left only by the Legal Unit's return: a case moved
+# there by the generic status change would have no referral (nobody would see it), and
+# one taken back would leave its referral open.
+LEGAL_ONLY_STATUSES = frozenset({CaseStatus.REFERRED})
+
+
 ACTIVE_STATUSES = [
     CaseStatus.OPEN,
     CaseStatus.IN_CONTACT,
@@ -323,7 +330,15 @@ class RecoveryCase(models.Model):
 
     @property
     def allowed_transitions(self) -> list[str]:
-        return [status for status in CaseStatus if status in ALLOWED_TRANSITIONS[self.status]]
+        """The statuses a user may move the case to by hand: never into or out of
+        "referred", which only the Legal Unit's referral and return change."""
+        if self.status in LEGAL_ONLY_STATUSES:
+            return []
+        return [
+            status
+            for status in CaseStatus
+            if status in ALLOWED_TRANSITIONS[self.status] and status not in LEGAL_ONLY_STATUSES
+        ]
 
     def is_on_hold(self, today: datetime.date) -> bool:
         return bool(self.hold_until and self.hold_until >= today)

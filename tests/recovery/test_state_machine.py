@@ -14,6 +14,9 @@ def test_every_transition_is_allowed_or_refused_by_the_table(head, current, targ
     case = CaseFactory(status=current, close_reason="paid" if current == "closed" else "")
     allowed = target in ALLOWED_TRANSITIONS[current]
     kwargs = {"close_reason": CloseReason.PAID} if target == CaseStatus.CLOSED else {}
+    # "referred" is entered and left only through the Legal Unit's services, which
+    # follow the same table (tests/legal/test_manual_referral.py: refused otherwise).
+    kwargs["by_legal_unit"] = CaseStatus.REFERRED in (current, target)
     if allowed:
         case = case_transition(
             case=case, to_status=target, actor=head, reason="porque sí", **kwargs
