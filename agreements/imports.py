@@ -1,8 +1,12 @@
-"""Payments import: `manage.py import_payments FILE`, the same rules as the arrears import.
+"""Payments import: `manage.py import_payments FILE`, the bank's file of receipts.
 
-All or nothing: every bad row is reported with its line, column, value and reason,
-and nothing is written. Idempotent by receipt number: a receipt already recorded with
-the same agreement, date and amount is skipped; with other data it is an error.
+Every valid row is posted; every row that cannot be is listed with its line, column,
+value and reason, and the others are not lost with it (one employer's bad row must not
+leave the other employers' installments unpaid, to go overdue and breach). The file is
+read in one transaction: killed half-way, it posts nothing, and run again it posts
+every row once. Idempotent by receipt number: a receipt already recorded with the same
+agreement, date and amount is skipped; with other data it is listed as an error.
+`dry_run` checks every row and posts nothing.
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ class PaymentImportResult:
         return not self.errors
 
 
-class _Rejected(Exception):
+class _DryRun(Exception):
     pass
 
 
@@ -48,12 +52,14 @@ def import_payments(*, path: Path, actor=None, dry_run: bool = False) -> Payment
         with transaction.atomic():
             for line, row in _rows(path):
                 result.rows += 1
+                # Each row in its own savepoint (payment_record's): a refused row
+                # leaves nothing behind and the next one goes on.
                 error = _import_row(line, row, actor, result)
                 if error:
                     result.errors.append(error)
-            if result.errors or dry_run:
-                raise _Rejected
-    except _Rejected:
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
         pass
     return result
 

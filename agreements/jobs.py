@@ -71,7 +71,7 @@ def installments_mark_overdue(*, run_date: datetime.date) -> dict[str, int]:
                 Notice(
                     agent,
                     branch,
-                    f"{_('Installment missed on agreement')} {agreement}",
+                    _("Installment missed on agreement") + f" {agreement}",
                     _("An installment is overdue past its grace days."),
                     _url(agreement),
                 )
@@ -104,8 +104,9 @@ def installments_mark_overdue(*, run_date: datetime.date) -> dict[str, int]:
                 Notice(
                     agent,
                     branch,
-                    f"{_('Installment falling due on agreement')} {agreement}",
-                    f"{_('Installment unpaid, due')} {number}: {due:%d/%m/%Y}",
+                    _("Installment falling due on agreement") + f" {agreement}",
+                    _("Installment %(number)s unpaid, due on %(due)s")
+                    % {"number": number, "due": due.strftime("%d/%m/%Y")},
                     _url(agreement),
                 )
                 for agreement, branch, agent, number, due in warned
@@ -232,7 +233,7 @@ def agreements_breach(*, run_date: datetime.date) -> int:
                 Notice(
                     agent,
                     branch,
-                    f"{_('Agreement breached and referred to the Legal Unit:')} {agreement}",
+                    _("Agreement breached and referred to the Legal Unit:") + f" {agreement}",
                     _("The case was referred to the Legal Unit, pending its acceptance."),
                     _url(agreement),
                 )
@@ -283,7 +284,7 @@ def agreements_complete(*, run_date: datetime.date) -> int:
         notices_send(
             notices=[
                 Notice(
-                    agent, branch, f"{_('Agreement completed:')} {agreement}", "", _url(agreement)
+                    agent, branch, _("Agreement completed:") + f" {agreement}", "", _url(agreement)
                 )
                 for agreement, _case, branch, agent in done
             ]

@@ -8,6 +8,7 @@ deadlocking, and both count exactly once.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -122,6 +123,17 @@ def allocation_preview(*, agreement: PaymentAgreement, amount: Decimal) -> Alloc
     )
 
 
+# Called with each payment recorded, inside its transaction: the apps above that must
+# know (the Legal Unit, for a payment on a referred agreement) register a function in
+# their AppConfig.ready(), so that agreements never imports them.
+PAYMENT_LISTENERS: list[Callable[[Payment], None]] = []
+
+
+def register_payment_listener(listener: Callable[[Payment], None]) -> None:
+    if listener not in PAYMENT_LISTENERS:
+        PAYMENT_LISTENERS.append(listener)
+
+
 @transaction.atomic
 def payment_record(
     *,
@@ -179,6 +191,8 @@ def payment_record(
         for period, concept, part in allocation.concepts
     )
     _event(agreement, AgreementEventKind.PAYMENT, actor, "", format_money(amount), receipt_number)
+    for listener in PAYMENT_LISTENERS:
+        listener(payment)
     return payment
 
 

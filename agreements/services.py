@@ -41,11 +41,14 @@ OPEN_AGREEMENT_STATUSES = [
     AgreementStatus.LEGALIZED,
     AgreementStatus.ACTIVE,
 ]
+# A breached or referred agreement still takes payments: they reduce the debt the Legal
+# Unit pursues (it is told of each), whatever the date the bank received them.
 PAYABLE_STATUSES = [
     AgreementStatus.SIGNED,
     AgreementStatus.LEGALIZED,
     AgreementStatus.ACTIVE,
     AgreementStatus.BREACHED,
+    AgreementStatus.REFERRED,
 ]
 
 

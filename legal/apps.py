@@ -20,3 +20,9 @@ class LegalConfig(AppConfig):
     menu_entries = [
         MenuEntry(_("Legal Unit"), "legal:referral_list", "legal.view_legalreferral", 40),
     ]
+
+    def ready(self):
+        from agreements.payments import register_payment_listener
+        from legal.services import referral_payment_received
+
+        register_payment_listener(referral_payment_received)

@@ -102,6 +102,7 @@ class ReferralEventKind(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted")
     RETURNED = "returned", _("Returned")
     PROGRESS = "progress", _("Progress recorded")
+    PAYMENT = "payment", _("Payment received")
 
 
 class ReferralEvent(TimelineEvent):

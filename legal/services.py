@@ -10,11 +10,14 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from agreements.models import AgreementStatus
+from agreements.models import AgreementStatus, Installment, Payment
 from agreements.services import agreements_mark_referred
+from core.money import ZERO, format_money
 from core.sql import set_based, sql_list
 from employers.queries import account_statement
 from legal.models import (
@@ -27,6 +30,7 @@ from legal.models import (
 )
 from people.models import User
 from people.notifications import Notice, notices_send
+from people.roles import Role
 from recovery.models import ALLOWED_TRANSITIONS as ALLOWED_CASE_TRANSITIONS
 from recovery.models import CaseEventKind, CaseStatus, RecoveryCase
 from recovery.services import case_event_record, case_transition, cases_transition
@@ -142,7 +146,7 @@ def referral_create(*, case: RecoveryCase, actor: User, reason: str) -> LegalRef
             Notice(
                 case.agent_id,
                 case.branch_id,
-                f"{_('Case referred to the Legal Unit:')} {case.employer.legal_name}",
+                _("Case referred to the Legal Unit:") + f" {case.employer.legal_name}",
                 reason,
                 f"/juridico/{referral.pk}/",
             )
@@ -185,6 +189,60 @@ def referral_update(
         reason=notes,
     )
     return referral
+
+
+def referral_payment_received(payment: Payment) -> None:
+    """A payment recorded on an agreement whose case is with the Legal Unit: noted on
+    the open referral's timeline, and the Legal Unit told (the debt it pursues is the
+    agreement's unpaid balance, now smaller). Registered with agreements' payments."""
+    referral = (
+        LegalReferral.objects.filter(agreement_id=payment.agreement_id, status__in=OPEN_STATUSES)
+        .select_related("case__employer")
+        .first()
+    )
+    if referral is None:
+        return
+    amount = format_money(payment.amount)
+    _event(
+        referral, ReferralEventKind.PAYMENT, payment.recorded_by, "", amount, payment.receipt_number
+    )
+    notices_send(
+        notices=[
+            Notice(
+                None,
+                referral.case.branch_id,
+                _("Payment received on a referred case:") + f" {referral.case.employer.legal_name}",
+                f"{amount} · " + _("receipt") + f" {payment.receipt_number}",
+                f"/juridico/{referral.pk}/",
+            )
+        ],
+        to_agent=False,
+        to_roles=(Role.LEGAL,),
+    )
+
+
+def referral_outstanding(referral: LegalReferral) -> Decimal:
+    """What the Legal Unit still pursues: a breached agreement's unpaid balance, net of
+    every payment recorded since (the debt when referred, for a case referred by hand:
+    the account system's arrears, which net its own payments)."""
+    if referral.agreement_id is None:
+        return referral.debt
+    unpaid = Installment.objects.filter(agreement_id=referral.agreement_id).aggregate(
+        unpaid=Coalesce(Sum(F("amount") - F("paid_amount")), ZERO)
+    )["unpaid"]
+    return max(unpaid, ZERO)
+
+
+def referral_payments(referral: LegalReferral):
+    """The payments recorded on the referred agreement since the referral, netted from
+    its debt (oldest first)."""
+    if referral.agreement_id is None:
+        return Payment.objects.none()
+    return Payment.objects.filter(
+        agreement_id=referral.agreement_id,
+        reversed_at__isnull=True,
+        recorded_at__date__gte=referral.referred_on,
+    ).order_by("paid_on", "pk")
 
 
 def referrals_from_breaches(*, run_date: datetime.date) -> int:

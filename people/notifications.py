@@ -25,9 +25,16 @@ class Notice:
     url: str
 
 
-def notices_send(*, notices: list[Notice], to_agent: bool = True, to_heads: bool = False) -> int:
-    """Notify, in one statement, each notice's agent and (with `to_heads`) the active
-    heads of its branch and the department heads; each user once per notice. The e-mail
+def notices_send(
+    *,
+    notices: list[Notice],
+    to_agent: bool = True,
+    to_heads: bool = False,
+    to_roles: tuple[str, ...] = (),
+) -> int:
+    """Notify, in one statement, each notice's agent, (with `to_heads`) the active
+    heads of its branch and the department heads, and the active users of `to_roles`
+    (national roles, such as the Legal Unit); each user once per notice. The e-mail
     copies go after commit. Returns how many notifications were written."""
     if not notices:
         return 0
@@ -44,6 +51,12 @@ def notices_send(*, notices: list[Notice], to_agent: bool = True, to_heads: bool
                   JOIN people_user_groups ug ON ug.user_id = u.id
                   JOIN auth_group g ON g.id = ug.group_id
                  WHERE u.is_active AND g.name IN (%(branch_head)s, %(department_head)s)
+            ), by_role AS (
+                SELECT DISTINCT u.id
+                  FROM people_user u
+                  JOIN people_user_groups ug ON ug.user_id = u.id
+                  JOIN auth_group g ON g.id = ug.group_id
+                 WHERE u.is_active AND g.name = ANY(%(roles)s::text[])
             ), recipients AS (
                 SELECT t.agent_id AS user_id, t.title, t.body, t.url
                   FROM targets t WHERE %(to_agent)s AND t.agent_id IS NOT NULL
@@ -52,6 +65,8 @@ def notices_send(*, notices: list[Notice], to_agent: bool = True, to_heads: bool
                   FROM targets t JOIN heads h
                     ON %(to_heads)s AND (h.role = %(department_head)s
                                          OR h.branch_id = t.branch_id)
+                UNION
+                SELECT r.id, t.title, t.body, t.url FROM targets t CROSS JOIN by_role r
             )
             INSERT INTO people_notification (user_id, created_at, title, body, url)
             SELECT user_id, now(), title, body, url FROM recipients
@@ -64,6 +79,7 @@ def notices_send(*, notices: list[Notice], to_agent: bool = True, to_heads: bool
                 "urls": [n.url for n in notices],
                 "to_agent": to_agent,
                 "to_heads": to_heads,
+                "roles": [str(role) for role in to_roles],
                 "branch_head": Role.BRANCH_HEAD.value,
                 "department_head": Role.DEPARTMENT_HEAD.value,
             },

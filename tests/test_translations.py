@@ -66,3 +66,15 @@ def test_agreement_pdf_says_how_many_installments_for_any_count():
                 count,
             ) % {"counter": count}
             assert text == expected
+
+
+def test_no_message_is_marked_inside_an_f_string():
+    """xgettext does not read f-strings: `f"{_('...')}"` stays in English for good."""
+    offenders = []
+    for path in Path(settings.BASE_DIR).glob("*/**/*.py"):
+        if ".venv" in path.parts or "migrations" in path.parts or "tests" in path.parts:
+            continue
+        text = path.read_text(encoding="utf-8")
+        if re.search(r"\{_\(", text):
+            offenders.append(str(path.relative_to(settings.BASE_DIR)))
+    assert offenders == []

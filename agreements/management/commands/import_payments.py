@@ -24,9 +24,21 @@ class Command(BaseCommand):
                 result = import_payments(path=file, dry_run=dry_run)
             except ImportFileError as exc:
                 raise CommandError(str(exc)) from exc
+            done = _(
+                "%(rows)s rows: %(created)s payments recorded, %(unchanged)s already recorded."
+            )
+            if dry_run:
+                done = _(
+                    "Dry run, nothing recorded. %(rows)s rows: %(created)s payments would "
+                    "be recorded, %(unchanged)s already recorded."
+                )
+            self.stdout.write(
+                done
+                % {"rows": result.rows, "created": result.created, "unchanged": result.unchanged}
+            )
             if not result.ok:
                 self.stderr.write(
-                    _("%(count)s invalid rows; nothing was imported.")
+                    _("%(count)s rows could not be posted; the others were:")
                     % {"count": len(result.errors)}
                 )
                 for error in result.errors:
@@ -40,7 +52,3 @@ class Command(BaseCommand):
                         }
                     )
                 raise SystemExit(1)
-            self.stdout.write(
-                _("%(rows)s rows: %(created)s payments recorded, %(unchanged)s already recorded.")
-                % {"rows": result.rows, "created": result.created, "unchanged": result.unchanged}
-            )
