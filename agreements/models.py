@@ -303,7 +303,7 @@ class AgreementPeriod(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.period.period:%Y-%m}"
+        return f"{self.period.period:%m/%Y}"
 
 
 class InstallmentStatus(models.TextChoices):

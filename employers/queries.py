@@ -7,12 +7,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, F, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, F, Max, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from core.money import MONEY, ZERO
 from employers.models import (
     AGING_BUCKETS,
+    ArrearsImport,
+    ArrearsImportStatus,
     ContributionPeriod,
     Employer,
     aging_case,
@@ -30,6 +32,16 @@ class AgingBucket:
     periods: int
 
 
+@dataclass(frozen=True)
+class RecordedPayment:
+    """A payment recorded in Recupera (an agreement's), as the statement lists it."""
+
+    receipt_number: str
+    paid_on: datetime.date
+    amount: Decimal
+    recorded_at: datetime.datetime
+
+
 @dataclass
 class Statement:
     employer: Employer
@@ -38,27 +50,49 @@ class Statement:
     totals: dict[str, Decimal]
     arrears: Decimal
     aging: list[AgingBucket] = field(default_factory=list)
+    # The account system's figures include a payment once its export has it: those
+    # recorded in Recupera after the last export applied are netted here.
+    posted_through: datetime.datetime | None = None
+    unposted_payments: list[RecordedPayment] = field(default_factory=list)
+    unposted_netted: Decimal = ZERO
+
+    @property
+    def net_arrears(self) -> Decimal:
+        """The arrears less the payments recorded in Recupera that the account system
+        does not have yet: what the employer owes today, the figure the certificate,
+        the referral and every new agreement use."""
+        return self.arrears - self.unposted_netted
 
     @property
     def is_solvent(self) -> bool:
-        return self.arrears <= 0
+        return self.net_arrears <= 0
 
 
-# Payments recorded in Recupera itself (an agreement's installments), per period: each
-# source is a function returning a one-value QuerySet of the total paid for the period
-# OuterRef("pk"). The apps that record payments register theirs in their
-# AppConfig.ready(), so that employers never imports them.
-STATEMENT_PAYMENT_SOURCES: list[Callable[[], QuerySet]] = []
+# Payments recorded in Recupera itself (an agreement's installments). Each source is a
+# function `(since)` returning a one-value QuerySet of the total paid for the period
+# OuterRef("pk") by payments recorded after `since` (all when None); each listing a
+# function `(employer_id, since)` returning those payments as RecordedPayment. The apps
+# that record payments register theirs in their AppConfig.ready(), so that employers
+# never imports them.
+STATEMENT_PAYMENT_SOURCES: list[Callable[[datetime.datetime | None], QuerySet]] = []
+STATEMENT_PAYMENT_LISTINGS: list[
+    Callable[[int, datetime.datetime | None], list[RecordedPayment]]
+] = []
 
 
-def register_statement_payments(source: Callable[[], QuerySet]) -> None:
+def register_statement_payments(
+    source: Callable[[datetime.datetime | None], QuerySet],
+    listing: Callable[[int, datetime.datetime | None], list[RecordedPayment]],
+) -> None:
     if source not in STATEMENT_PAYMENT_SOURCES:
         STATEMENT_PAYMENT_SOURCES.append(source)
+    if listing not in STATEMENT_PAYMENT_LISTINGS:
+        STATEMENT_PAYMENT_LISTINGS.append(listing)
 
 
-def _recorded_payments():
+def _recorded_payments(since: datetime.datetime | None = None):
     money = DecimalField(**MONEY)
-    totals = [Subquery(source(), output_field=money) for source in STATEMENT_PAYMENT_SOURCES]
+    totals = [Subquery(source(since), output_field=money) for source in STATEMENT_PAYMENT_SOURCES]
     if not totals:
         return Value(None, output_field=money)
     if len(totals) == 1:
@@ -66,18 +100,30 @@ def _recorded_payments():
     return sum((Coalesce(total, ZERO, output_field=money) for total in totals[1:]), totals[0])
 
 
+def last_export_applied() -> datetime.datetime | None:
+    """When the account system's figures were last taken in: the upload of the last
+    arrears import applied (its file is the account system's export of that day)."""
+    return ArrearsImport.objects.filter(status=ArrearsImportStatus.APPLIED).aggregate(
+        at=Max("created_at")
+    )["at"]
+
+
 def account_statement(employer: Employer, today: datetime.date) -> Statement:
-    """Every period with its amounts and balance, totals and aging. Three queries.
+    """Every period with its amounts and balance, totals and aging. Five queries.
 
     `agreement_paid` on each period: the payments recorded in Recupera, shown beside the
     account system's figure and never added to it (the account system's `paid`
-    includes them once it has them)."""
+    includes them once it has them). `unposted`: those recorded after the last export
+    applied, which the account system's balance does not reflect yet; netted from each
+    period's balance (never below zero) into `net_arrears`."""
+    posted_through = last_export_applied()
     periods = list(
         ContributionPeriod.objects.filter(employer=employer)
         .annotate(
             aging=aging_case(today),
             days_late=today - F("due_date"),
             agreement_paid=_recorded_payments(),
+            unposted=_recorded_payments(posted_through),
         )
         .order_by("period")
     )
@@ -105,7 +151,28 @@ def account_statement(employer: Employer, today: datetime.date) -> Statement:
         )
         for key, label, _first, _last in AGING_BUCKETS
     ]
-    return Statement(employer, today, periods, totals, arrears, aging)
+    netted = ZERO
+    for period in periods:
+        period.net_balance = period.balance
+        if period.unposted and period.balance > 0 and period.due_date < today:
+            period.net_balance = max(period.balance - period.unposted, ZERO)
+            netted += period.balance - period.net_balance
+    unposted_payments = [
+        payment
+        for listing in STATEMENT_PAYMENT_LISTINGS
+        for payment in listing(employer.pk, posted_through)
+    ]
+    return Statement(
+        employer,
+        today,
+        periods,
+        totals,
+        arrears,
+        aging,
+        posted_through=posted_through,
+        unposted_payments=sorted(unposted_payments, key=lambda p: (p.paid_on, p.receipt_number)),
+        unposted_netted=netted,
+    )
 
 
 @dataclass

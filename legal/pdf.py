@@ -18,7 +18,7 @@ def render_certificate_pdf(referral: LegalReferral) -> bytes:
             "arrears_periods": [
                 p for p in statement.periods if p.balance > 0 and p.due_date < today
             ],
-            "arrears_words": amount_in_words(statement.arrears),
+            "arrears_words": amount_in_words(statement.net_arrears),
             "today": today,
         },
     )

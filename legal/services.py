@@ -127,7 +127,7 @@ def referral_create(*, case: RecoveryCase, actor: User, reason: str) -> LegalRef
         )
     if LegalReferral.objects.filter(case=case, status__in=OPEN_STATUSES).exists():
         raise ValidationError(_("The case already has an open referral."))
-    debt = account_statement(case.employer, timezone.localdate()).arrears
+    debt = account_statement(case.employer, timezone.localdate()).net_arrears
     if debt <= 0:
         raise ValidationError(_("The employer owes nothing: there is no debt to refer."))
     referral = LegalReferral.objects.create(

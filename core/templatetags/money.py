@@ -13,5 +13,6 @@ def money(value):
 
 @register.filter
 def yearmonth(value):
-    """A period as AAAA-MM."""
-    return value.strftime("%Y-%m") if value else ""
+    """A period as the institute writes it on paper and screen: MM/AAAA (06/2026).
+    Exports keep AAAA-MM, which sorts and which the account system reads."""
+    return value.strftime("%m/%Y") if value else ""

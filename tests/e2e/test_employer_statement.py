@@ -37,7 +37,7 @@ def test_agent_searches_an_employer_opens_its_statement_and_downloads_the_pdf(li
 
     page.wait_for_selector("h2:has-text('Estado de cuenta')")
     assert page.locator("text=En mora: $112.50").count() == 1
-    assert page.locator("td:has-text('2025-01')").count() == 1
+    assert page.locator("td:has-text('01/2025')").count() == 1
 
     pdf_link = page.locator("a:has-text('Estado de cuenta (PDF)')")
     response = page.context.request.get(live_server.url + pdf_link.get_attribute("href"))
