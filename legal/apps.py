@@ -18,7 +18,15 @@ class LegalConfig(AppConfig):
         Role.AUDITOR: ["legal.view_legalreferral"],
     }
     menu_entries = [
-        MenuEntry(_("Legal Unit"), "legal:referral_list", "legal.view_legalreferral", 40),
+        # The Legal Unit works from its inbox: its home page.
+        MenuEntry(
+            _("Legal Unit"),
+            "legal:referral_list",
+            "legal.view_legalreferral",
+            40,
+            landing=5,
+            landing_roles=frozenset({Role.LEGAL}),
+        ),
     ]
 
     def ready(self):

@@ -5,10 +5,12 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
+from django_htmx.http import HttpResponseClientRedirect
 from django_tables2 import SingleTableMixin
 
 from core.exports import FilteredExportMixin
@@ -225,10 +227,12 @@ def follow_up_create(request, pk: int):
             _form_errors(form, exc)
         else:
             messages.success(request, _("Follow-up recorded."))
-            if not request.htmx:
-                return redirect("recovery:case_detail", pk=case.pk)
-            case = _visible_case(request, pk)
-            form = None
+            # The follow-up can change the status, the next action and the strategy
+            # level shown in the header: the whole page is loaded again (htmx too),
+            # and shows the message once.
+            if request.htmx:
+                return HttpResponseClientRedirect(reverse("recovery:case_detail", args=[case.pk]))
+            return redirect("recovery:case_detail", pk=case.pk)
     if not request.htmx:
         messages.error(request, _("The follow-up was not recorded: see the errors below."))
         context = _activity_context(request, case, form)
@@ -237,7 +241,7 @@ def follow_up_create(request, pk: int):
         request,
         "recovery/case_detail.html#activity",
         _activity_context(request, case, form),
-        status=200 if form is None else 400,
+        status=400,
     )
 
 

@@ -151,3 +151,11 @@ def test_agreement_list_exports_the_filtered_agreements(client, agent_ss, agreem
     )
     lines = b"".join(response.streaming_content).decode("utf-8-sig").strip().splitlines()
     assert len(lines) == 2 and lines[1].startswith(f"{agreement.pk},")
+
+
+@pytest.mark.django_db
+def test_the_agreement_history_is_headed_and_labelled_in_spanish(client, active, agent_ss):
+    client.force_login(agent_ss)
+    page = client.get(reverse("agreements:agreement_detail", args=[active.pk])).content.decode()
+    assert "Historial del convenio" in page and "Historial del caso" not in page
+    assert "<td>Pago</td>" in page and "<td>payment</td>" not in page

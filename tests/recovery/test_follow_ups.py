@@ -49,8 +49,14 @@ def test_a_promise_is_recorded_with_what_the_account_showed_as_paid(client, agen
         promise_date=tomorrow.isoformat(),
         htmx=True,
     )
+    # The whole page reloads: its header shows the new status and next action, and
+    # the success message appears once.
     assert response.status_code == 200
-    assert "Promesa de $100.00" in response.content.decode()
+    assert response["HX-Redirect"] == reverse("recovery:case_detail", args=[case.pk])
+    page = client.get(response["HX-Redirect"]).content.decode()
+    assert "Promesa de $100.00" in page
+    assert page.count("Gestión registrada.</li>") == 1
+    assert "<strong>Compromiso de pago</strong>" in page
     promise = PaymentPromise.objects.get()
     assert promise.baseline_paid == Decimal("5.00") and promise.promised_on == tomorrow
     case.refresh_from_db()
