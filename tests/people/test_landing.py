@@ -21,4 +21,3 @@ def test_the_home_page_sends_each_role_to_its_work(client, branch_ss, role, bran
     client.force_login(user)
     response = client.get(reverse("home"))
     assert response.status_code == 302 and response["Location"] == reverse(landing)
-
