@@ -5,8 +5,10 @@ AgreementsConfig.ready)."""
 import datetime
 
 from django.db.models import OuterRef, QuerySet, Sum
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
-from employers.queries import RecordedPayment
+from employers.queries import EmployerLink, RecordedPayment, register_employer_links
 from employers.queries import register_statement_payments as register
 
 
@@ -40,5 +42,22 @@ def agreement_payments_of(
     ]
 
 
+def agreement_links(employer, user) -> list[EmployerLink]:
+    from agreements.models import PaymentAgreement
+
+    if not user.has_perm("agreements.view_paymentagreement"):
+        return []
+    agreements = PaymentAgreement.objects.visible_to(user).filter(employer=employer)
+    return [
+        EmployerLink(
+            _("Agreement %(number)s") % {"number": agreement.pk},
+            reverse("agreements:agreement_detail", args=[agreement.pk]),
+            agreement.get_status_display(),
+        )
+        for agreement in agreements.order_by("-created_at")[:10]
+    ]
+
+
 def register_statement_payments() -> None:
     register(agreement_payments_by_period, agreement_payments_of)
+    register_employer_links(agreement_links)

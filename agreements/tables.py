@@ -10,7 +10,10 @@ class AgreementTable(tables.Table):
         verbose_name=_("Agreement"), linkify=("agreements:agreement_detail", {"pk": tables.A("pk")})
     )
     employer = tables.Column(
-        verbose_name=_("Employer"), accessor="employer__legal_name", order_by="employer__legal_name"
+        verbose_name=_("Employer"),
+        accessor="employer__legal_name",
+        order_by="employer__legal_name",
+        linkify=("employers:employer_detail", {"pk": tables.A("employer_id")}),
     )
     branch = tables.Column(verbose_name=_("Branch"), accessor="branch__code")
     agent = tables.Column(verbose_name=_("Agent"), accessor="case__agent", default="—")

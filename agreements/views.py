@@ -15,7 +15,7 @@ from django_tables2 import SingleTableMixin
 from agreements import payments, services
 from agreements.filters import AgreementFilter
 from agreements.forms import AgreementTermsForm, LegalizeForm, PaymentForm, ReasonForm, SignForm
-from agreements.models import AgreementStatus, Payment, PaymentAgreement
+from agreements.models import AgreementPolicy, AgreementStatus, Payment, PaymentAgreement
 from agreements.pdf import render_agreement_pdf, render_status_letter_pdf
 from agreements.tables import AgreementTable
 from core.exports import FilteredExportMixin
@@ -144,10 +144,19 @@ def _terms_page(request, *, case, agreement):
         except ValidationError as exc:
             for message in exc.messages:
                 form.add_error(None, message)
+    policy = AgreementPolicy.in_force(timezone.localdate())
     return render(
         request,
         "agreements/agreement_form.html",
-        {"case": case, "agreement": agreement, "form": form, "plan": plan, "debts": debts},
+        {
+            "case": case,
+            "agreement": agreement,
+            "form": form,
+            "plan": plan,
+            "debts": debts,
+            "policy": policy,
+            "tiers": list(policy.tiers.all()) if policy else [],
+        },
     )
 
 

@@ -100,6 +100,30 @@ def _recorded_payments(since: datetime.datetime | None = None):
     return sum((Coalesce(total, ZERO, output_field=money) for total in totals[1:]), totals[0])
 
 
+@dataclass(frozen=True)
+class EmployerLink:
+    """Something of the employer's that an app above keeps (a case, an agreement)."""
+
+    label: str
+    url: str
+    status: str = ""
+
+
+# Functions `(employer, user) -> list[EmployerLink]` that the apps above register in
+# their AppConfig.ready() (each scoped to what the user may see), so that the employer
+# page links to the employer's case and agreements without employers importing them.
+EMPLOYER_LINK_SOURCES: list[Callable] = []
+
+
+def register_employer_links(source: Callable) -> None:
+    if source not in EMPLOYER_LINK_SOURCES:
+        EMPLOYER_LINK_SOURCES.append(source)
+
+
+def employer_links(employer: Employer, user) -> list[EmployerLink]:
+    return [link for source in EMPLOYER_LINK_SOURCES for link in source(employer, user)]
+
+
 def last_export_applied() -> datetime.datetime | None:
     """When the account system's figures were last taken in: the upload of the last
     arrears import applied (its file is the account system's export of that day)."""

@@ -18,7 +18,7 @@ from employers.filters import EmployerFilter
 from employers.forms import ArrearsUploadForm, EmployerForm
 from employers.models import ArrearsImport, ArrearsImportStatus, Employer
 from employers.pdf import render_statement_pdf
-from employers.queries import account_statement
+from employers.queries import account_statement, employer_links
 from employers.queries import employer_history as history_entries
 from employers.tables import EmployerTable
 
@@ -63,7 +63,11 @@ def _visible_employer(request, pk: int) -> Employer:
 def employer_detail(request, pk: int):
     employer = _visible_employer(request, pk)
     statement = account_statement(employer, timezone.localdate())
-    return render(request, "employers/employer_detail.html", {"statement": statement})
+    return render(
+        request,
+        "employers/employer_detail.html",
+        {"statement": statement, "links": employer_links(employer, request.user)},
+    )
 
 
 @login_required

@@ -2,11 +2,23 @@
 agreements): the choices each offers are what the user's scope lets them see."""
 
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from people.access import sees_all_branches
 from people.models import Branch, User
 from people.roles import Role
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    """People by their names (the user name only when no name is recorded)."""
+
+    def label_from_instance(self, obj) -> str:
+        return obj.get_full_name() or obj.username
+
+
+class PersonFilter(django_filters.ModelChoiceFilter):
+    field_class = PersonChoiceField
 
 
 def branch_filter() -> django_filters.ModelChoiceFilter:
@@ -16,7 +28,7 @@ def branch_filter() -> django_filters.ModelChoiceFilter:
 
 
 def agent_filter(field_name: str = "agent") -> django_filters.ModelChoiceFilter:
-    return django_filters.ModelChoiceFilter(
+    return PersonFilter(
         label=_("Agent"), field_name=field_name, queryset=User.objects.none(), empty_label=_("All")
     )
 
@@ -29,4 +41,4 @@ def scope_branch_and_agent(filterset: django_filters.FilterSet, user) -> None:
         branches = branches.filter(pk=user.branch_id)
         agents = agents.filter(branch_id=user.branch_id)
     filterset.filters["branch"].queryset = branches
-    filterset.filters["agent"].queryset = agents.order_by("first_name")
+    filterset.filters["agent"].queryset = agents.order_by("first_name", "last_name")

@@ -30,3 +30,8 @@ class RecoveryConfig(AppConfig):
         ),
         MenuEntry(_("Cases"), "recovery:case_list", "recovery.view_recoverycase", 20),
     ]
+
+    def ready(self):
+        from recovery.links import register
+
+        register()

@@ -16,7 +16,8 @@ from django_tables2 import SingleTableMixin
 from core.exports import FilteredExportMixin
 from core.views import form_refused, reported
 from employers.queries import account_statement
-from people.models import User
+from people.access import sees_all_branches
+from people.models import Branch, User
 from people.roles import Role
 from recovery import services
 from recovery.filters import CaseFilter
@@ -63,18 +64,28 @@ def _form_errors(form, exc: ValidationError) -> None:
 def queue(request):
     """The agent's home page: what is due today, in the order the page explains."""
     today = timezone.localdate()
-    agent = None
+    agent = branch = None
     agents = []
+    branches = []
     if request.user.role == Role.AGENT:
         agent = request.user
     elif request.user.has_perm("recovery.assign_case"):
         agents = User.objects.filter(groups__name=Role.AGENT.value, is_active=True)
-        if request.user.branch_id and request.user.role == Role.BRANCH_HEAD:
+        if sees_all_branches(request.user):
+            # The department head picks a branch, then one of its agents.
+            branches = list(Branch.objects.filter(is_active=True))
+            branch_id = request.GET.get("branch")
+            if branch_id and branch_id.isdigit():
+                branch = get_object_or_404(Branch, pk=branch_id)
+                agents = agents.filter(branch=branch)
+        else:
             agents = agents.filter(branch_id=request.user.branch_id)
         agent_id = request.GET.get("agent")
         if agent_id and agent_id.isdigit():
             agent = get_object_or_404(agents, pk=agent_id)
     cases = work_queue(request.user, today, agent=agent)
+    if branch is not None:
+        cases = cases.filter(branch=branch)
     page = Paginator(cases, 25).get_page(request.GET.get("page"))
     return render(
         request,
@@ -83,7 +94,9 @@ def queue(request):
             "page": page,
             "today": today,
             "agent": agent,
-            "agents": agents.order_by("first_name") if agents else [],
+            "agents": agents.order_by("first_name", "last_name") if agents else [],
+            "branches": branches,
+            "branch": branch,
             "priority_explained": PRIORITY_EXPLAINED,
         },
     )

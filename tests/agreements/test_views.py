@@ -159,3 +159,16 @@ def test_the_agreement_history_is_headed_and_labelled_in_spanish(client, active,
     page = client.get(reverse("agreements:agreement_detail", args=[active.pk])).content.decode()
     assert "Historial del convenio" in page and "Historial del caso" not in page
     assert "<td>Pago</td>" in page and "<td>payment</td>" not in page
+
+
+@pytest.mark.django_db
+def test_the_agreement_form_shows_the_policy_limits_before_any_preview(client, case, agent_ss):
+    from agreements.models import AgreementPolicy
+
+    policy = AgreementPolicy.objects.get()
+    client.force_login(agent_ss)
+    page = client.get(reverse("agreements:agreement_create", args=[case.pk])).content.decode()
+    assert "Límites de la política vigente" in page
+    assert f"{policy.min_down_payment_pct} %" in page
+    for tier in policy.tiers.all():
+        assert f"como máximo {tier.max_installments} cuotas" in page
