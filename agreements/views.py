@@ -270,9 +270,24 @@ def agreement_cancel(request, pk):
 @login_required
 @permission_required("agreements.add_payment", raise_exception=True)
 def payment_create(request, pk):
+    """Two steps: the payment's allocation is shown (installments and parts of the debt
+    it settles), then recorded when confirmed."""
     agreement = _visible(request, pk)
     form = PaymentForm(request.POST)
-    if not form_refused(request, form):
+    if not form_refused(request, form) and not request.POST.get("confirm"):
+        try:
+            preview = payments.allocation_preview(
+                agreement=agreement, amount=form.cleaned_data["amount"]
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return _back_to(agreement)
+        return render(
+            request,
+            "agreements/payment_confirm.html",
+            {"agreement": agreement, "form": form, "preview": preview},
+        )
+    if form.is_valid():
         with reported(request, _("Payment recorded and applied.")):
             payments.payment_record(
                 agreement=agreement,

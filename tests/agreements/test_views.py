@@ -52,10 +52,13 @@ def test_agent_signs_legalizes_and_records_a_payment_from_the_page(client, agent
         reverse("agreements:agreement_legalize", args=[agreement.pk]),
         {"legalized_on": today, "notary": "Lic. Mejía", "protocol": "Libro 3, folio 8"},
     )
-    client.post(
-        reverse("agreements:payment_create", args=[agreement.pk]),
-        {"receipt_number": "REC-77", "paid_on": today, "amount": "45.00"},
-    )
+    payment = {"receipt_number": "REC-77", "paid_on": today, "amount": "45.00"}
+    url = reverse("agreements:payment_create", args=[agreement.pk])
+    # First the allocation, nothing recorded; then the confirmation records it.
+    confirm = client.post(url, payment).content.decode()
+    assert "Confirmar y registrar el pago" in confirm and "prima" in confirm
+    assert not agreement.payments.exists()
+    client.post(url, {**payment, "confirm": "1"})
     client.post(reverse("agreements:agreement_activate", args=[agreement.pk]))
     agreement.refresh_from_db()
     assert agreement.status == "active" and agreement.notary == "Lic. Mejía"

@@ -48,7 +48,12 @@ def test_agent_creates_prints_legalizes_and_records_a_payment(live_server, page)
     page.wait_for_selector("text=Legalización registrada.")
     page.fill("#id_receipt_number", "REC-2026-001")
     page.fill("#id_amount", "45.00")
-    page.click("text=Registrar pago")
+    page.click("text=Ver a dónde va")
+    # The allocation first; nothing recorded until it is confirmed.
+    page.wait_for_selector("h2:has-text('A dónde va')")
+    assert page.locator("td:has-text('prima')").count() == 1
+    assert not Payment.objects.exists()
+    page.click("text=Confirmar y registrar el pago")
     page.wait_for_selector("text=Pago registrado y aplicado.")
 
     agreement.refresh_from_db()
