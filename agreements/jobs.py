@@ -41,6 +41,66 @@ def _url(agreement_id: int) -> str:
     return f"/convenios/{agreement_id}/"
 
 
+def agreements_lapse(*, run_date: datetime.date) -> int:
+    """A signed (or legalized) agreement whose down payment is still unpaid
+    down_payment_days after signing lapses: its case goes back to collection (recovery's
+    `cases_transition`), with an event on each and a notice to the agent and heads.
+    The payments it received stay recorded and are netted from the employer's debt."""
+    with set_based() as cursor:
+        cursor.execute(
+            """
+            WITH lapsed AS (
+                UPDATE agreements_paymentagreement a SET status = %(lapsed)s
+                  FROM agreements_agreementpolicy p
+                 WHERE p.id = a.policy_id AND a.status IN (%(signed)s, %(legalized)s)
+                   AND a.signed_on + p.down_payment_days < %(day)s
+                   AND EXISTS (SELECT 1 FROM agreements_installment i
+                                WHERE i.agreement_id = a.id AND i.number = 0
+                                  AND i.paid_amount < i.amount)
+             RETURNING a.id, a.case_id, a.branch_id,
+                       format(%(reason)s, p.down_payment_days) AS reason
+            ), events AS (
+                INSERT INTO agreements_agreementevent
+                    (agreement_id, at, kind, before, after, reason)
+                SELECT id, now(), %(kind)s, '', %(lapsed_label)s, reason FROM lapsed
+            )
+            SELECT l.id, l.case_id, l.branch_id, c.agent_id, l.reason
+              FROM lapsed l JOIN recovery_recoverycase c ON c.id = l.case_id
+            """,
+            {
+                "day": run_date,
+                "lapsed": AgreementStatus.LAPSED,
+                "signed": AgreementStatus.SIGNED,
+                "legalized": AgreementStatus.LEGALIZED,
+                "kind": AgreementEventKind.STATUS,
+                "lapsed_label": str(AgreementStatus.LAPSED.label),
+                "reason": _("Down payment unpaid %s days after signing"),
+            },
+        )
+        lapsed = cursor.fetchall()
+        cases_transition(
+            case_ids=[case for _a, case, _b, _agent, _r in lapsed],
+            to_status=CaseStatus.IN_CONTACT,
+            from_statuses=[CaseStatus.AGREEMENT],
+            run_date=run_date,
+            reasons=[reason for *_rest, reason in lapsed],
+        )
+        notices_send(
+            notices=[
+                Notice(
+                    agent,
+                    branch,
+                    _("Agreement lapsed, down payment unpaid:") + f" {agreement}",
+                    _("The case is back in collection."),
+                    _url(agreement),
+                )
+                for agreement, _case, branch, agent, _reason in lapsed
+            ],
+            to_heads=True,
+        )
+    return len(lapsed)
+
+
 def installments_mark_overdue(*, run_date: datetime.date) -> dict[str, int]:
     """Mark installments overdue past their due date plus grace days, and warn ahead."""
     with set_based() as cursor:
@@ -293,6 +353,7 @@ def agreements_complete(*, run_date: datetime.date) -> int:
 
 
 NIGHTLY_JOBS = [
+    NightlyJob("agreements_lapse", agreements_lapse, order=250),
     NightlyJob("installments_mark_overdue", installments_mark_overdue, order=300),
     NightlyJob("agreements_breach", agreements_breach, order=400),
     NightlyJob("agreements_complete", agreements_complete, order=500),

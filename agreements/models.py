@@ -75,6 +75,11 @@ class AgreementPolicy(models.Model):
         help_text=_("A smaller balance left on a period (a rounding, a cent) is tolerated."),
         **MONEY,
     )
+    down_payment_days = models.PositiveSmallIntegerField(
+        _("days after signing to pay the down payment"),
+        default=30,
+        help_text=_("A signed agreement whose down payment is still unpaid then lapses."),
+    )
     warning_days = models.PositiveSmallIntegerField(
         _("warn this many days before an installment falls due"), default=3
     )
@@ -161,6 +166,7 @@ class AgreementStatus(models.TextChoices):
     BREACHED = "breached", _("Breached")
     REFERRED = "referred", _("Referred to the Legal Unit")
     CANCELLED = "cancelled", _("Cancelled")
+    LAPSED = "lapsed", _("Lapsed (down payment unpaid)")
 
 
 ALLOWED_TRANSITIONS: dict[str, set[str]] = {

@@ -308,3 +308,42 @@ def test_two_breach_jobs_at_once_breach_and_refer_once(reference_data, branch_ss
     assert not errors
     assert sorted(results) == [0, 1]
     assert LegalReferral.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_signed_agreement_whose_down_payment_is_never_paid_lapses(agreement, agent_ss):
+    from agreements import services
+    from agreements.jobs import agreements_lapse
+    from agreements.models import AgreementEvent
+
+    today = timezone.localdate()
+    services.agreement_sign(agreement=agreement, actor=agent_ss, signed_on=today)
+    agreement.refresh_from_db()
+    days = agreement.policy.down_payment_days
+    assert agreements_lapse(run_date=today + datetime.timedelta(days=days)) == 0
+    assert agreements_lapse(run_date=today + datetime.timedelta(days=days + 1)) == 1
+    agreement.refresh_from_db()
+    agreement.case.refresh_from_db()
+    assert agreement.status == "lapsed" and agreement.case.status == "in_contact"
+    event = AgreementEvent.objects.filter(agreement=agreement, after__startswith="Caduc").get()
+    assert f"{days} días" in event.reason
+    assert Notification.objects.filter(user=agent_ss, title__contains="caducado").exists()
+    assert agreements_lapse(run_date=today + datetime.timedelta(days=days + 2)) == 0
+
+
+@pytest.mark.django_db
+def test_an_agreement_whose_down_payment_is_paid_does_not_lapse(agreement, agent_ss):
+    from agreements import services
+    from agreements.jobs import agreements_lapse
+    from agreements.payments import payment_record
+
+    today = timezone.localdate()
+    services.agreement_sign(agreement=agreement, actor=agent_ss, signed_on=today)
+    payment_record(
+        agreement=agreement,
+        actor=agent_ss,
+        receipt_number="P-0",
+        paid_on=today,
+        amount=agreement.down_payment,
+    )
+    assert agreements_lapse(run_date=today + datetime.timedelta(days=400)) == 0
