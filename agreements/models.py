@@ -167,17 +167,30 @@ class AgreementStatus(models.TextChoices):
     REFERRED = "referred", _("Referred to the Legal Unit")
     CANCELLED = "cancelled", _("Cancelled")
     LAPSED = "lapsed", _("Lapsed (down payment unpaid)")
+    RETURNED = "returned", _("Closed: returned by the Legal Unit")
 
 
 ALLOWED_TRANSITIONS: dict[str, set[str]] = {
     AgreementStatus.DRAFT: {AgreementStatus.SIGNED, AgreementStatus.CANCELLED},
-    AgreementStatus.SIGNED: {AgreementStatus.LEGALIZED, AgreementStatus.CANCELLED},
-    AgreementStatus.LEGALIZED: {AgreementStatus.ACTIVE, AgreementStatus.CANCELLED},
+    # Lapsed: by the nightly job, when the down payment is not paid in time.
+    AgreementStatus.SIGNED: {
+        AgreementStatus.LEGALIZED,
+        AgreementStatus.CANCELLED,
+        AgreementStatus.LAPSED,
+    },
+    AgreementStatus.LEGALIZED: {
+        AgreementStatus.ACTIVE,
+        AgreementStatus.CANCELLED,
+        AgreementStatus.LAPSED,
+    },
     AgreementStatus.ACTIVE: {AgreementStatus.COMPLETED, AgreementStatus.BREACHED},
     AgreementStatus.BREACHED: {AgreementStatus.REFERRED},
     AgreementStatus.COMPLETED: set(),
-    AgreementStatus.REFERRED: set(),
+    # Returned: the Legal Unit gave the case back (legal's return service).
+    AgreementStatus.REFERRED: {AgreementStatus.RETURNED},
     AgreementStatus.CANCELLED: set(),
+    AgreementStatus.LAPSED: set(),
+    AgreementStatus.RETURNED: set(),
 }
 
 

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +23,8 @@ from agreements.models import (
     AgreementPolicy,
     AgreementStatus,
     Approver,
+    Concept,
+    ConceptAllocation,
     Installment,
     InstallmentStatus,
     PaymentAgreement,
@@ -31,6 +34,7 @@ from core.money import ZERO, format_money, to_cents
 from core.sql import set_based
 from core.uploads import check_upload
 from employers.models import ContributionPeriod
+from employers.queries import last_export_applied
 from people.models import User
 from people.roles import Role
 from recovery.models import CaseStatus, RecoveryCase
@@ -64,21 +68,44 @@ class PeriodDebt:
         return self.contributions + self.fines + self.surcharges
 
 
+def _unposted_by_concept(period_ids: list[int]) -> dict[tuple[int, str], Decimal]:
+    """What the payments recorded in Recupera since the account system's last export
+    settled of each period, by concept: the account system's balance does not show it
+    yet, and a new agreement must not ask for it again (an agreement returned by the
+    Legal Unit, one that lapsed, a payment kept apart)."""
+    allocations = ConceptAllocation.objects.filter(
+        agreement_period__period_id__in=period_ids, payment__reversed_at__isnull=True
+    )
+    since = last_export_applied()
+    if since is not None:
+        allocations = allocations.filter(payment__recorded_at__gt=since)
+    rows = (
+        allocations.values_list("agreement_period__period_id", "concept")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    return {(period_id, concept): total for period_id, concept, total in rows}
+
+
 def period_debts(period_qs) -> list[PeriodDebt]:
     """What is still owed of each period by concept: what was paid settled the
-    contributions first, then fines, then surcharges."""
+    contributions first, then fines, then surcharges; and what was paid through
+    Recupera since the last export is netted from each concept it settled."""
+    periods = list(period_qs.order_by("period"))
+    unposted = _unposted_by_concept([period.pk for period in periods])
     debts = []
-    for period in period_qs.order_by("period"):
+    for period in periods:
         paid = period.paid
         owed = []
-        for amount in (
-            period.employer_share + period.worker_share,
-            period.fines,
-            period.surcharges,
+        for concept, amount in (
+            (Concept.CONTRIBUTIONS, period.employer_share + period.worker_share),
+            (Concept.FINES, period.fines),
+            (Concept.SURCHARGES, period.surcharges),
         ):
             settled = min(paid, amount)
-            owed.append(amount - settled)
+            left = amount - settled
             paid -= settled
+            owed.append(max(left - unposted.get((period.pk, concept), ZERO), ZERO))
         if sum(owed) > 0:
             debts.append(PeriodDebt(period, *owed))
     return debts
@@ -425,4 +452,16 @@ def agreement_cancel(*, agreement: PaymentAgreement, actor: User, reason: str) -
         case_transition(
             case=agreement.case, to_status=CaseStatus.IN_CONTACT, actor=actor, reason=reason
         )
+    return agreement
+
+
+@transaction.atomic
+def agreement_close_on_return(*, agreement: PaymentAgreement, actor: User, reason: str):
+    """The Legal Unit gave the case back: the referred agreement is closed with the
+    reason (it will not be pursued nor breached again); its payments stay recorded and
+    are netted from any new agreement. Called by legal's return service."""
+    agreement = _locked(agreement)
+    if agreement.status != AgreementStatus.REFERRED:
+        return agreement
+    _transition(agreement, AgreementStatus.RETURNED, actor, reason)
     return agreement

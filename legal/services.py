@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agreements.models import AgreementStatus, Installment, Payment
-from agreements.services import agreements_mark_referred
+from agreements.services import agreement_close_on_return, agreements_mark_referred
 from core.money import ZERO, format_money
 from core.sql import set_based, sql_list
 from employers.queries import account_statement
@@ -94,6 +94,8 @@ def referral_return(*, referral: LegalReferral, actor: User, reason: str) -> Leg
     _event(
         referral, ReferralEventKind.RETURNED, actor, before, ReferralStatus.RETURNED.label, reason
     )
+    if referral.agreement_id is not None:
+        agreement_close_on_return(agreement=referral.agreement, actor=actor, reason=reason)
     if referral.case.status == CaseStatus.REFERRED:
         case_transition(
             case=referral.case,

@@ -94,3 +94,42 @@ def test_the_referral_keeps_its_own_timeline(client, referral):
     assert kinds == ["referred", "accepted"]
     page = client.get(reverse("legal:referral_detail", args=[referral.pk])).content.decode()
     assert "Aceptada" in page and "Historial de la remisión" in page
+
+
+@pytest.mark.django_db
+def test_a_return_closes_the_agreement_and_a_new_one_does_not_ask_again_for_what_was_paid(
+    referral, agent_ss
+):
+    from agreements.payments import payment_record
+    from agreements.services import agreement_plan
+    from legal.services import referral_return
+
+    agreement = referral.agreement
+    case = referral.case
+    before = agreement_plan(
+        case=case,
+        down_payment=Decimal("50.00"),
+        installments=3,
+        first_due_date=timezone.localdate() + datetime.timedelta(days=30),
+    ).total
+    payment_record(
+        agreement=agreement,
+        actor=agent_ss,
+        receipt_number="R-9",
+        paid_on=timezone.localdate(),
+        amount=Decimal("100.00"),
+    )
+    legal = UserFactory(role=Role.LEGAL)
+    referral_return(referral=referral, actor=legal, reason="Pagos en curso, se devuelve")
+    agreement.refresh_from_db()
+    case.refresh_from_db()
+    assert agreement.status == "returned" and case.status == "in_contact"
+    assert agreement.timeline.filter(reason="Pagos en curso, se devuelve").exists()
+
+    after = agreement_plan(
+        case=case,
+        down_payment=Decimal("50.00"),
+        installments=3,
+        first_due_date=timezone.localdate() + datetime.timedelta(days=30),
+    ).total
+    assert after == before - Decimal("100.00")
