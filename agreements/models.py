@@ -266,7 +266,13 @@ class PaymentAgreement(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("payment agreement")
         verbose_name_plural = _("payment agreements")
-        permissions = [("approve_agreement", _("Can approve payment agreements"))]
+        permissions = [
+            ("approve_agreement", _("Can approve payment agreements")),
+            # Given by the administrator to a person (the division head, another head):
+            # the second approver of an agreement only a department head may approve,
+            # when the department head drafted it.
+            ("approve_as_second", _("Can approve any agreement as the second approver")),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(down_payment__gte=0) & Q(down_payment__lte=F("total_amount")),

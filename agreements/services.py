@@ -309,10 +309,31 @@ def _transition(agreement: PaymentAgreement, to_status: str, actor, reason: str 
     )
 
 
+def approval_rule(agreement: PaymentAgreement) -> str:
+    """The rule that applies to this agreement's approval, in words, with the limit
+    that puts it there: shown on its page and in every refusal."""
+    policy = agreement.policy
+    limit = policy.head_approval_threshold
+    if limit is not None and agreement.total_amount > limit:
+        return _(
+            "Over %(limit)s only the department head approves an agreement; if the "
+            "department head drafted it, another department head or the second approver "
+            "named by the administrator does, since nobody approves their own."
+        ) % {"limit": format_money(limit)}
+    return _(
+        "Agreements over %(limit)s need the approval of the %(approver)s before signing; "
+        "nobody approves their own (a department head, or the second approver named by "
+        "the administrator, may approve in their place)."
+    ) % {
+        "limit": format_money(policy.approval_threshold),
+        "approver": Approver(agreement.approver).label,
+    }
+
+
 def can_approve(user: User, agreement: PaymentAgreement) -> bool:
     if user.pk == agreement.created_by_id:
         return False  # nobody approves their own agreement
-    if user.role == Role.DEPARTMENT_HEAD:
+    if user.role == Role.DEPARTMENT_HEAD or user.has_perm("agreements.approve_as_second"):
         return True
     return (
         agreement.approver == Approver.BRANCH_HEAD
@@ -328,11 +349,7 @@ def agreement_approve(*, agreement: PaymentAgreement, actor: User) -> PaymentAgr
         raise ValidationError(_("Only a draft is approved."))
     if not can_approve(actor, agreement):
         raise ValidationError(
-            _(
-                "You cannot approve this agreement: it needs the %(approver)s, "
-                "and nobody approves their own."
-            )
-            % {"approver": Approver(agreement.approver).label}
+            _("You cannot approve this agreement.") + " " + approval_rule(agreement)
         )
     agreement.approved_by, agreement.approved_at = actor, timezone.now()
     agreement.save(update_fields=["approved_by", "approved_at"])
@@ -349,11 +366,7 @@ def agreement_sign(
     agreement = _locked(agreement)
     if agreement.needs_approval:
         raise ValidationError(
-            _("Agreements over %(amount)s need the approval of the %(approver)s before signing.")
-            % {
-                "amount": format_money(agreement.policy.approval_threshold),
-                "approver": Approver(agreement.approver).label,
-            }
+            _("The agreement is not approved yet.") + " " + approval_rule(agreement)
         )
     if signed_on > timezone.localdate():
         raise ValidationError(_("The signing date cannot be in the future."))

@@ -3,7 +3,7 @@ from decimal import Decimal, InvalidOperation
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -185,6 +185,7 @@ def agreement_detail(request, pk: int):
             "transitions": agreement.allowed_transitions,
             "can_approve": agreement.needs_approval
             and services.can_approve(request.user, agreement),
+            "approval_rule": services.approval_rule(agreement),
             "sign_form": SignForm(initial={"signed_on": timezone.localdate()}),
             "legalize_form": LegalizeForm(initial={"legalized_on": timezone.localdate()}),
             "payment_form": PaymentForm(initial={"paid_on": timezone.localdate()}),
@@ -201,8 +202,12 @@ def _back_to(agreement: PaymentAgreement):
 
 @require_POST
 @login_required
-@permission_required("agreements.approve_agreement", raise_exception=True)
 def agreement_approve(request, pk):
+    if not (
+        request.user.has_perm("agreements.approve_agreement")
+        or request.user.has_perm("agreements.approve_as_second")
+    ):
+        raise PermissionDenied
     agreement = _visible(request, pk)
     with reported(request, _("Agreement approved.")):
         services.agreement_approve(agreement=agreement, actor=request.user)

@@ -232,3 +232,33 @@ def test_over_the_higher_limit_only_the_department_head_approves(case, agent_ss,
     services.agreement_approve(agreement=agreement, actor=head)
     agreement.refresh_from_db()
     assert agreement.approved_by == head
+
+
+@pytest.mark.django_db
+def test_a_department_heads_own_big_agreement_has_a_way_through_and_every_refusal_says_the_rule(
+    case, terms, branch_ss
+):
+    from django.contrib.auth.models import Permission
+
+    from agreements.models import AgreementPolicy
+
+    AgreementPolicy.objects.update(
+        approval_threshold=Decimal("100.00"), head_approval_threshold=Decimal("300.00")
+    )
+    head = UserFactory(role=Role.DEPARTMENT_HEAD)
+    agreement = services.agreement_create(case=case, actor=head, **terms)  # $345
+    with pytest.raises(ValidationError) as refused:
+        services.agreement_sign(agreement=agreement, actor=head, signed_on=timezone.localdate())
+    # The limit quoted is the one that applies: $300.00, not the $100.00 threshold.
+    assert "$300.00" in refused.value.messages[0] and "$100.00" not in refused.value.messages[0]
+    with pytest.raises(ValidationError) as refused:
+        services.agreement_approve(agreement=agreement, actor=head)
+    assert "nadie aprueba su propio" in refused.value.messages[0]
+
+    second = UserFactory(role=Role.BRANCH_HEAD, branch=branch_ss)
+    second.user_permissions.add(Permission.objects.get(codename="approve_as_second"))
+    second = type(second).objects.get(pk=second.pk)  # fresh permission cache
+    services.agreement_approve(agreement=agreement, actor=second)
+    services.agreement_sign(agreement=agreement, actor=head, signed_on=timezone.localdate())
+    agreement.refresh_from_db()
+    assert agreement.status == "signed" and agreement.approved_by == second
