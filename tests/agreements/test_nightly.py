@@ -347,3 +347,66 @@ def test_an_agreement_whose_down_payment_is_paid_does_not_lapse(agreement, agent
         amount=agreement.down_payment,
     )
     assert agreements_lapse(run_date=today + datetime.timedelta(days=400)) == 0
+
+
+@pytest.mark.django_db
+def test_day_by_day_grace_warning_breach_referral_payment_and_return(
+    active, policy, agent_ss, time_machine
+):
+    """The whole life of a breached agreement, night by night through the nightly run."""
+    from agreements.payments import payment_record
+    from legal.models import ReferralEvent
+    from legal.services import referral_outstanding, referral_return
+
+    legal = UserFactory(role=Role.LEGAL)
+    first, second, _third = first_installments(active)
+    day = first.due_date - datetime.timedelta(days=4)
+    seen = {}
+    while day <= second.due_date + datetime.timedelta(days=6):
+        noon = timezone.make_aware(datetime.datetime.combine(day, datetime.time(12, 0)))
+        time_machine.move_to(noon, tick=False)
+        run_nightly_jobs(run_date=day)
+        first.refresh_from_db()
+        active.refresh_from_db()
+        if first.warned_on and "warned" not in seen:
+            seen["warned"] = day
+        if first.status == "overdue" and "overdue" not in seen:
+            seen["overdue"] = day
+        if active.status != "active" and "breached" not in seen:
+            seen["breached"] = day
+        day += datetime.timedelta(days=1)
+
+    assert seen["warned"] == first.due_date - datetime.timedelta(days=policy.warning_days)
+    assert seen["overdue"] == first.due_date + datetime.timedelta(days=policy.grace_days + 1)
+    assert seen["breached"] == second.due_date + datetime.timedelta(days=policy.grace_days + 1)
+    assert active.status == "referred" and active.breached_on == seen["breached"]
+    active.case.refresh_from_db()
+    assert active.case.status == "referred"
+    referral = LegalReferral.objects.get(agreement=active)
+    assert referral.status == "pending" and referral.referred_on == seen["breached"]
+
+    # The day after the breach the employer pays at the bank: recorded, debt reduced.
+    owed = referral_outstanding(referral)
+    payment_record(
+        agreement=active,
+        actor=agent_ss,
+        receipt_number="T-1",
+        paid_on=timezone.localdate(),
+        amount=Decimal("150.00"),
+    )
+    assert referral_outstanding(referral) == owed - Decimal("150.00")
+    assert ReferralEvent.objects.filter(referral=referral, kind="payment").exists()
+
+    # The Legal Unit gives it back: the agreement closes, the case returns to collection.
+    referral_return(referral=referral, actor=legal, reason="El patrono pagó la mitad")
+    active.refresh_from_db()
+    active.case.refresh_from_db()
+    assert active.status == "returned" and active.case.status == "in_contact"
+    # Nothing escalates it again on the following nights.
+    following = day + datetime.timedelta(days=1)
+    time_machine.move_to(
+        timezone.make_aware(datetime.datetime.combine(following, datetime.time(12, 0))),
+        tick=False,
+    )
+    run_nightly_jobs(run_date=following)
+    assert LegalReferral.objects.filter(case=active.case).count() == 1
