@@ -43,5 +43,7 @@ def amount_in_words(value: Decimal | str) -> str:
     words = re.sub(r"\bveintiuno\b", "veintiún", words)
     words = re.sub(r"\buno\b", "un", words)
     words = re.sub(r"(^|millón |millones )mil\b", r"\1un mil", words)
-    currency = "DÓLAR" if units == 1 and cents == 0 else "DÓLARES"
+    # The noun agrees with the whole dollars written before it, whatever the cents:
+    # "UN 00/100 DÓLAR" and "UN 01/100 DÓLAR", like "DOS 50/100 DÓLARES".
+    currency = "DÓLAR" if units == 1 else "DÓLARES"
     return f"{words.upper()} {cents:02d}/100 {currency}"

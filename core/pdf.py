@@ -48,3 +48,20 @@ def render_pdf(template: str, context: dict) -> bytes:
 
     html = render_to_string(template, {**context, "pdf_static": STATIC_BASE})
     return HTML(string=html, base_url=STATIC_BASE, url_fetcher=_fetcher()).write_pdf()
+
+
+def render_pdf_batch(template: str, contexts: list[dict]) -> bytes:
+    """One PDF of several documents (a batch of letters), each laid out on its own so
+    that its pages are numbered "Página 1 de 2" within it, not across the batch."""
+    from weasyprint import HTML
+
+    documents = [
+        HTML(
+            string=render_to_string(template, {**context, "pdf_static": STATIC_BASE}),
+            base_url=STATIC_BASE,
+            url_fetcher=_fetcher(),
+        ).render()
+        for context in contexts
+    ]
+    pages = [page for document in documents for page in document.pages]
+    return documents[0].copy(pages).write_pdf()

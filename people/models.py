@@ -12,6 +12,12 @@ from people.roles import Role
 class Branch(models.Model):
     code = models.CharField(_("code"), max_length=4, unique=True)
     name = models.CharField(_("name"), max_length=120)
+    city = models.CharField(
+        _("city"),
+        max_length=60,
+        blank=True,
+        help_text=_("Where its letters are dated: “Santa Ana, 25/11/2026”."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -21,6 +27,10 @@ class Branch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} · {self.name}"
+
+    @property
+    def letter_city(self) -> str:
+        return self.city or "San Salvador"
 
 
 @history.track(exclude=["password", "last_login"])

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from core.calendar import is_business_day
 from core.money import ZERO, amount_in_words
-from core.pdf import render_pdf
+from core.pdf import render_pdf, render_pdf_batch
 from employers.models import ContributionPeriod, Employer, arrears_filter
 from recovery.models import LetterKind, RecoveryCase
 
@@ -59,13 +59,16 @@ def demand_letters(cases: list[RecoveryCase], today: datetime.date) -> list[Dema
 def render_demand_notices_pdf(
     cases: list[RecoveryCase], *, letter: str, today: datetime.date, deadline_days: int = 8
 ) -> bytes:
-    return render_pdf(
-        "recovery/demand_notice_pdf.html",
-        {
-            "letters": demand_letters(cases, today),
-            "title": LetterKind(letter).label,
-            "letter": letter,
-            "today": today,
-            "deadline": deadline_for(today, deadline_days),
-        },
+    common = {
+        "title": LetterKind(letter).label,
+        "letter": letter,
+        "today": today,
+        "deadline": deadline_for(today, deadline_days),
+    }
+    letters = demand_letters(cases, today)
+    if not letters:
+        return render_pdf("recovery/demand_notice_pdf.html", {**common, "letters": []})
+    # Each letter its own document: pages numbered per letter.
+    return render_pdf_batch(
+        "recovery/demand_notice_pdf.html", [{**common, "letters": [item]} for item in letters]
     )

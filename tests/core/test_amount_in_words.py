@@ -82,6 +82,8 @@ def parse_spanish(words: str) -> int:
         ("1234.56", "UN MIL DOSCIENTOS TREINTA Y CUATRO 56/100 DÓLARES"),
         ("0.00", "CERO 00/100 DÓLARES"),
         ("1.00", "UN 00/100 DÓLAR"),
+        ("1.01", "UN 01/100 DÓLAR"),
+        ("1.99", "UN 99/100 DÓLAR"),
         ("21000.00", "VEINTIÚN MIL 00/100 DÓLARES"),
         ("100.10", "CIEN 10/100 DÓLARES"),
         ("1000000.00", "UN MILLÓN 00/100 DÓLARES"),
