@@ -2,21 +2,37 @@
 
 import datetime
 
-from core.money import amount_in_words
+from django.conf import settings
+
+from core.money import ZERO, amount_in_words
 from core.pdf import render_pdf
 
 
 def render_agreement_pdf(agreement) -> bytes:
+    """The agreement as the notary receives it: the parties with their identification
+    and capacity, the debt with its totals, the schedule, the clauses, place and date
+    of signature and the signatures; "BORRADOR" across every page while an approval it
+    needs is missing."""
     installments = list(agreement.installments.order_by("number"))
+    periods = list(agreement.periods.select_related("period"))
+    totals = {
+        name: sum((getattr(p, name) for p in periods), ZERO)
+        for name in ("contributions", "fines", "surcharges")
+    }
     return render_pdf(
         "agreements/agreement_pdf.html",
         {
             "agreement": agreement,
-            "periods": agreement.periods.select_related("period"),
+            "periods": periods,
+            "period_totals": totals,
             "installments": installments,
             "total_words": amount_in_words(agreement.total_amount),
             "down_words": amount_in_words(agreement.down_payment),
             "policy": agreement.policy,
+            "draft": agreement.needs_approval,
+            "city": agreement.branch.letter_city,
+            "signatory_name": settings.INSTITUTE_SIGNATORY_NAME,
+            "signatory_title": settings.INSTITUTE_SIGNATORY_TITLE,
         },
     )
 

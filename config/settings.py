@@ -171,6 +171,13 @@ import pgtrigger  # noqa: E402
 # once per row, which made a 50,000-employer import take 40 s instead of 2 s.
 PGHISTORY_LEVEL = pgtrigger.Statement
 
+# --- Documents --------------------------------------------------------------------
+# Who signs the payment agreements for the institute, as the agreement prints it.
+INSTITUTE_SIGNATORY_NAME = env_str("INSTITUTE_SIGNATORY_NAME", "")
+INSTITUTE_SIGNATORY_TITLE = env_str(
+    "INSTITUTE_SIGNATORY_TITLE", "Jefe del Departamento de Recuperación Prejudicial"
+)
+
 # --- Language and formats: Spanish, El Salvador ------------------------------------
 LANGUAGE_CODE = "es"
 # Spanish only: the department works in Spanish whatever the browser asks for.

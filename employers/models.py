@@ -154,6 +154,9 @@ class Employer(models.Model):
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     legal_representative = models.CharField(_("legal representative"), max_length=200, blank=True)
+    legal_representative_dui = models.CharField(
+        _("legal representative's DUI"), max_length=9, blank=True, validators=[validate_dui]
+    )
     branch = models.ForeignKey(
         Branch, verbose_name=_("branch"), on_delete=models.PROTECT, related_name="employers"
     )
@@ -184,6 +187,7 @@ class Employer(models.Model):
         "phone",
         "email",
         "legal_representative",
+        "legal_representative_dui",
     ]
 
     class Meta:
@@ -229,6 +233,14 @@ class Employer(models.Model):
     @property
     def dui_display(self) -> str:
         return format_dui(self.dui)
+
+    @property
+    def representative_dui_display(self) -> str:
+        return format_dui(self.legal_representative_dui)
+
+    @property
+    def is_natural_person(self) -> bool:
+        return self.person_type == PersonType.NATURAL
 
 
 class ContributionPeriodQuerySet(models.QuerySet):
