@@ -154,8 +154,14 @@ class Employer(models.Model):
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     legal_representative = models.CharField(_("legal representative"), max_length=200, blank=True)
+    # db_default: the arrears import inserts employers in bulk with its own column list.
     legal_representative_dui = models.CharField(
-        _("legal representative's DUI"), max_length=9, blank=True, validators=[validate_dui]
+        _("legal representative's DUI"),
+        max_length=9,
+        blank=True,
+        default="",
+        db_default="",
+        validators=[validate_dui],
     )
     branch = models.ForeignKey(
         Branch, verbose_name=_("branch"), on_delete=models.PROTECT, related_name="employers"

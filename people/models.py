@@ -16,6 +16,8 @@ class Branch(models.Model):
         _("city"),
         max_length=60,
         blank=True,
+        default="",
+        db_default="",
         help_text=_("Where its letters are dated: “Santa Ana, 25/11/2026”."),
     )
     is_active = models.BooleanField(_("active"), default=True)
