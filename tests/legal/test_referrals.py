@@ -133,3 +133,19 @@ def test_a_return_closes_the_agreement_and_a_new_one_does_not_ask_again_for_what
         first_due_date=timezone.localdate() + datetime.timedelta(days=30),
     ).total
     assert after == before - Decimal("100.00")
+
+    # The new agreement, printed, asks for the netted debt only.
+    from agreements.pdf import render_agreement_pdf
+    from agreements.services import agreement_create
+    from core.money import format_money
+    from tests.pdf import pdf_text
+
+    new = agreement_create(
+        case=case,
+        actor=agent_ss,
+        down_payment=Decimal("50.00"),
+        installments=3,
+        first_due_date=timezone.localdate() + datetime.timedelta(days=30),
+    )
+    assert new.total_amount == after
+    assert f"adeudar al Instituto {format_money(after)}" in pdf_text(render_agreement_pdf(new))
