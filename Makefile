@@ -16,6 +16,7 @@ run: install
 	@DJANGO_ENV=development $(PY) manage.py demo_users
 	@DJANGO_ENV=development $(PY) manage.py run_nightly_jobs --date $$(TZ=America/El_Salvador date +%F) >/dev/null
 	@DJANGO_ENV=development $(PY) manage.py seed_demo_activity >/dev/null
+	@DJANGO_ENV=development $(PY) manage.py seed_demo_stories >/dev/null
 	@echo "Recupera: http://127.0.0.1:8000"
 	@DJANGO_ENV=development $(PY) manage.py runserver 127.0.0.1:8000
 

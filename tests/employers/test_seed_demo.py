@@ -64,3 +64,15 @@ def test_demo_activity_goes_through_the_services_once():
     before = FollowUp.objects.count()
     call_command("seed_demo_activity", stdout=io.StringIO())
     assert FollowUp.objects.count() == before
+    # The later states too: referrals pending, accepted, returned, and a lapsed agreement.
+    from legal.models import LegalReferral
+
+    call_command("seed_demo_stories", stdout=io.StringIO())
+    assert set(LegalReferral.objects.values_list("status", flat=True)) == {
+        "pending",
+        "accepted",
+        "returned",
+    }
+    assert PaymentAgreement.objects.filter(status="lapsed").exists()
+    call_command("seed_demo_stories", stdout=io.StringIO())
+    assert LegalReferral.objects.count() == 3
