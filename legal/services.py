@@ -240,11 +240,16 @@ def referral_payments(referral: LegalReferral):
     its debt (oldest first)."""
     if referral.agreement_id is None:
         return Payment.objects.none()
-    return Payment.objects.filter(
-        agreement_id=referral.agreement_id,
-        reversed_at__isnull=True,
-        recorded_at__date__gte=referral.referred_on,
-    ).order_by("paid_on", "pk")
+    referred_at = (
+        referral.timeline.filter(kind=ReferralEventKind.REFERRED)
+        .order_by("at")
+        .values_list("at", flat=True)
+        .first()
+    )
+    payments = Payment.objects.filter(agreement_id=referral.agreement_id, reversed_at__isnull=True)
+    if referred_at is not None:
+        payments = payments.filter(recorded_at__gte=referred_at)
+    return payments.order_by("paid_on", "pk")
 
 
 def referrals_from_breaches(*, run_date: datetime.date) -> int:

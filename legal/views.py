@@ -74,6 +74,8 @@ def referral_detail(request, pk):
         "legal/referral_detail.html",
         {
             "referral": referral,
+            "outstanding": services.referral_outstanding(referral),
+            "payments_since": services.referral_payments(referral),
             "timeline": referral.timeline.select_related("actor"),
             "statement": account_statement(referral.case.employer, timezone.localdate()),
             "progress_form": ProgressForm(

@@ -113,3 +113,15 @@ def test_a_payment_after_the_breach_is_recorded_and_the_legal_unit_told(tmp_path
     assert referral_outstanding(referral) == before - Decimal("100.00")
     assert ReferralEvent.objects.filter(referral=referral, kind="payment").exists()
     assert Notification.objects.filter(user=legal, title__contains="Pago recibido").exists()
+    from django.test import Client
+    from django.urls import reverse
+
+    from core.money import format_money
+
+    client = Client()
+    client.force_login(legal)
+    page = client.get(reverse("legal:referral_detail", args=[referral.pk])).content.decode()
+    assert format_money(before - Decimal("100.00")) in page
+    # (Counted from the referral's timestamp: inside this test's one transaction the
+    # down payment recorded earlier falls after it too.)
+    assert "registrados desde la remisión" in page
