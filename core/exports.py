@@ -13,6 +13,25 @@ from django.utils import timezone
 CHUNK_ROWS = 2000
 
 
+# A text cell starting with one of these is a formula to Excel and LibreOffice (CSV and
+# XLSX alike): "=HYPERLINK(...)" typed as an employer's name would run on opening.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    """The value as a spreadsheet must show it: numbers, dates and money stay what they
+    are; text that would start a formula is prefixed with an apostrophe (OWASP's advice),
+    so it reads as the text it is."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _safe_rows(rows: Iterable[list]) -> Iterator[list]:
+    for row in rows:
+        yield [safe_cell(value) for value in row]
+
+
 class _Echo:
     def write(self, value: str) -> str:
         return value
@@ -26,8 +45,10 @@ def _csv_stream(rows: Iterable[list]) -> Iterator[str]:
 
 
 def tabular_response(rows: Iterator[list], fmt: str, basename: str):
-    """Rows (the first one the header) as a CSV download or an XLSX workbook."""
+    """Rows (the first one the header) as a CSV download or an XLSX workbook; every text
+    cell goes through safe_cell."""
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    rows = _safe_rows(rows)
     if fmt == "xlsx":
         from openpyxl import Workbook
 
