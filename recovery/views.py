@@ -7,6 +7,7 @@ from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
@@ -380,12 +381,23 @@ def _chosen_cases(request):
     return queryset.filter(pk__in=ids)
 
 
+def _back_to_list(request) -> str:
+    """Where a bulk action returns: the `next` the list sent if it is a path of this
+    site (the list with its filters), the case list otherwise — never another host."""
+    back = request.POST.get("next") or ""
+    if back and url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return back
+    return reverse("recovery:case_list")
+
+
 @require_POST
 @login_required
 @permission_required("recovery.assign_case", raise_exception=True)
 def cases_reassign(request):
     """From the case list: give the chosen cases (every one of them) to an agent."""
-    back = request.POST.get("next") or "recovery:case_list"
+    back = _back_to_list(request)
     case_ids = list(_chosen_cases(request).order_by().values_list("pk", flat=True))
     if not case_ids:
         messages.error(request, _("Select at least one case."))
@@ -413,7 +425,7 @@ def cases_reassign(request):
 @permission_required("recovery.change_recoverycase", raise_exception=True)
 def demand_notices(request):
     """From the case list: the demand letters of the chosen cases, in one PDF."""
-    back = request.POST.get("next") or "recovery:case_list"
+    back = _back_to_list(request)
     cases = list(
         _chosen_cases(request)
         .with_debt()

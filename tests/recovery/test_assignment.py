@@ -86,3 +86,20 @@ def test_reassigning_every_filtered_case_covers_all_250_not_the_print_limit(
 
     moved = RecoveryCase.objects.filter(pk__in=[c.pk for c in cases], agent=other_agent).count()
     assert moved == 250
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "next_url, expected",
+    [
+        ("https://evil.example/phish", "/casos/lista/"),
+        ("//evil.example/phish", "/casos/lista/"),
+        ("/casos/lista/?status=open", "/casos/lista/?status=open"),
+    ],
+)
+def test_a_bulk_action_returns_only_to_this_sites_paths(client, branch_head_ss, next_url, expected):
+    client.force_login(branch_head_ss)
+    for name in ("recovery:cases_reassign", "recovery:demand_notices"):
+        response = client.post(reverse(name), {"next": next_url})  # nothing chosen
+        assert response.status_code == 302
+        assert response["Location"] == expected
