@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -173,14 +173,23 @@ def payment_record(
         settled=_settled(agreement),
         amount=amount,
     )
-    payment = Payment.objects.create(
-        agreement=agreement,
-        receipt_number=receipt_number,
-        paid_on=paid_on,
-        amount=amount,
-        recorded_by=actor,
-        unallocated=allocation.unallocated,
-    )
+    try:
+        # Its own savepoint: the same receipt posted at the same moment on another
+        # agreement meets the unique index here, and gets the rule, not a 500.
+        with transaction.atomic():
+            payment = Payment.objects.create(
+                agreement=agreement,
+                receipt_number=receipt_number,
+                paid_on=paid_on,
+                amount=amount,
+                recorded_by=actor,
+                unallocated=allocation.unallocated,
+            )
+    except IntegrityError:
+        raise ValidationError(
+            _("Receipt %(receipt)s is already recorded.") % {"receipt": receipt_number},
+            code="duplicate_receipt",
+        ) from None
     for installment, part in allocation.installments:
         InstallmentAllocation.objects.create(payment=payment, installment=installment, amount=part)
         installment.paid_amount += part

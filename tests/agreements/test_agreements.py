@@ -262,3 +262,62 @@ def test_a_department_heads_own_big_agreement_has_a_way_through_and_every_refusa
     services.agreement_sign(agreement=agreement, actor=head, signed_on=timezone.localdate())
     agreement.refresh_from_db()
     assert agreement.status == "signed" and agreement.approved_by == second
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_receipt_at_the_same_moment_on_two_agreements_is_refused_with_the_rule(
+    reference_data, branch_ss
+):
+    import threading
+
+    from django.db import connection
+
+    from agreements import payments
+    from agreements.models import Payment
+    from tests.agreements.conftest import owed_periods
+    from tests.factories import CaseFactory, EmployerFactory
+
+    agent = UserFactory(role=Role.AGENT, branch=branch_ss)
+    agreements = []
+    for _ in range(2):
+        employer = EmployerFactory(branch=branch_ss)
+        owed_periods(employer)
+        case = CaseFactory(employer=employer, agent=agent, status="in_contact")
+        agreement = services.agreement_create(
+            case=case,
+            actor=agent,
+            down_payment=Decimal("45.00"),
+            installments=3,
+            first_due_date=timezone.localdate() + datetime.timedelta(days=30),
+        )
+        services.agreement_sign(agreement=agreement, actor=agent, signed_on=timezone.localdate())
+        agreements.append(agreement)
+    barrier = threading.Barrier(2)
+    outcomes, errors = [], []
+
+    def post(agreement):
+        try:
+            barrier.wait()
+            payments.payment_record(
+                agreement=agreement,
+                actor=agent,
+                receipt_number="MISMO-1",
+                paid_on=timezone.localdate(),
+                amount=Decimal("45.00"),
+            )
+            outcomes.append("recorded")
+        except ValidationError as exc:
+            outcomes.append(exc.messages[0])
+        except Exception as exc:  # pragma: no cover - asserted below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=post, args=(a,)) for a in agreements]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(outcomes) == sorted(["recorded", "El recibo MISMO-1 ya está registrado."])
+    assert Payment.objects.filter(receipt_number="MISMO-1").count() == 1
