@@ -13,7 +13,9 @@ class AgreementTermsForm(forms.Form):
     periods = forms.MultipleChoiceField(
         label=_("Periods covered"), widget=forms.CheckboxSelectMultiple, required=True
     )
-    down_payment = forms.DecimalField(label=_("Down payment ($)"), min_value=0, decimal_places=2)
+    down_payment = forms.DecimalField(
+        label=_("Down payment ($)"), min_value=0, decimal_places=2, max_digits=14
+    )
     installments = forms.IntegerField(label=_("Number of installments"), min_value=1, max_value=120)
     frequency = forms.ChoiceField(label=_("Frequency"), choices=Frequency.choices)
     first_due_date = forms.DateField(label=_("First installment due"), widget=DATE)
@@ -55,7 +57,9 @@ class LegalizeForm(forms.Form):
 class PaymentForm(forms.Form):
     receipt_number = forms.CharField(label=_("Receipt number"), max_length=40)
     paid_on = forms.DateField(label=_("Paid on"), widget=DATE)
-    amount = forms.DecimalField(label=_("Amount ($)"), min_value=0.01, decimal_places=2)
+    amount = forms.DecimalField(
+        label=_("Amount ($)"), min_value=0.01, decimal_places=2, max_digits=14
+    )
 
 
 class ReasonForm(forms.Form):

@@ -53,6 +53,7 @@ class EmployerFilter(django_filters.FilterSet):
         field_name="arrears",
         lookup_expr="gte",
         min_value=0,
+        max_value=999_999_999_999,  # the most a money column holds
     )
     oldest_before = MonthFilter(
         label=_("Oldest period owed up to"),

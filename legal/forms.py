@@ -6,7 +6,9 @@ from legal.models import JudicialStage
 
 class ProgressForm(forms.Form):
     judicial_stage = forms.ChoiceField(label=_("Judicial stage"), choices=JudicialStage.choices)
-    amount_recovered = forms.DecimalField(label=_("Recovered ($)"), min_value=0, decimal_places=2)
+    amount_recovered = forms.DecimalField(
+        label=_("Recovered ($)"), min_value=0, decimal_places=2, max_digits=14
+    )
     notes = forms.CharField(
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -9,6 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from people.filters import agent_filter, branch_filter, scope_branch_and_agent
 from recovery.models import CaseStatus, RecoveryCase
 
+# A century of days; the largest amount a money column (14 digits, 2 decimals) holds.
+MAX_DAYS_FILTER = 36_500
+MAX_MONEY_FILTER = 999_999_999_999
+
 
 class CaseFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
@@ -21,17 +25,33 @@ class CaseFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(
         label=_("Status"), choices=CaseStatus.choices, widget=forms.SelectMultiple
     )
+    # Every numeric filter has a ceiling the column and the date arithmetic can hold:
+    # a larger number is a form error shown beside the field, never a 500.
     debt_min = django_filters.NumberFilter(
-        label=_("Debt from ($)"), field_name="debt", lookup_expr="gte", min_value=0
+        label=_("Debt from ($)"),
+        field_name="debt",
+        lookup_expr="gte",
+        min_value=0,
+        max_value=MAX_MONEY_FILTER,
     )
     debt_max = django_filters.NumberFilter(
-        label=_("Debt up to ($)"), field_name="debt", lookup_expr="lte", min_value=0
+        label=_("Debt up to ($)"),
+        field_name="debt",
+        lookup_expr="lte",
+        min_value=0,
+        max_value=MAX_MONEY_FILTER,
     )
     days_late = django_filters.NumberFilter(
-        label=_("Days late at least"), method="filter_days_late", min_value=0
+        label=_("Days late at least"),
+        method="filter_days_late",
+        min_value=0,
+        max_value=MAX_DAYS_FILTER,
     )
     idle_days = django_filters.NumberFilter(
-        label=_("No action for N days"), method="filter_idle", min_value=0
+        label=_("No action for N days"),
+        method="filter_idle",
+        min_value=0,
+        max_value=MAX_DAYS_FILTER,
     )
 
     class Meta:

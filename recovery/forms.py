@@ -41,7 +41,11 @@ class FollowUpForm(forms.Form):
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     promise_amount = forms.DecimalField(
-        label=_("Amount promised ($)"), required=False, min_value=0.01, decimal_places=2
+        label=_("Amount promised ($)"),
+        required=False,
+        min_value=0.01,
+        decimal_places=2,
+        max_digits=14,
     )
     promise_date = forms.DateField(label=_("Promised for"), required=False, widget=DATE_WIDGET)
     next_action = forms.CharField(label=_("Next action"), max_length=200, required=False)

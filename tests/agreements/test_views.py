@@ -175,3 +175,19 @@ def test_the_agreement_form_shows_the_policy_limits_before_any_preview(client, c
     assert f"{policy.min_down_payment_pct} %" in page
     for tier in policy.tiers.all():
         assert f"como máximo {tier.max_installments} cuotas" in page
+
+
+@pytest.mark.django_db
+def test_an_amount_beyond_what_the_column_holds_is_a_form_error(client, agent_ss, active):
+    client.force_login(agent_ss)
+    response = client.post(
+        reverse("agreements:payment_create", args=[active.pk]),
+        {
+            "receipt_number": "HUGE-1",
+            "paid_on": timezone.localdate().isoformat(),
+            "amount": "99999999999999999999.99",
+        },
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert not active.payments.filter(receipt_number="HUGE-1").exists()

@@ -40,3 +40,22 @@ def test_the_legal_unit_sees_only_referred_cases(client, case, branch_ss):
     client.force_login(legal)
     assert client.get(reverse("recovery:case_detail", args=[case.pk])).status_code == 404
     assert client.get(reverse("recovery:case_detail", args=[referred.pk])).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"days_late": "99999999999"},
+        {"idle_days": "99999999999"},
+        {"debt_min": "99999999999999999999.99"},
+        {"debt_max": "1e400"},
+    ],
+)
+def test_numbers_beyond_what_a_filter_holds_are_a_form_error_not_a_500(client, head, params):
+    from django.urls import reverse
+
+    client.force_login(head)
+    response = client.get(reverse("recovery:case_list"), params)
+    assert response.status_code == 200
+    assert "menor o igual" in response.content.decode() or "número" in response.content.decode()
