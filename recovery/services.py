@@ -14,10 +14,11 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.money import ZERO
+from core.money import ZERO, format_money
 from core.sql import set_based
 from core.uploads import check_upload
 from employers.models import ContributionPeriod
+from employers.queries import account_statement
 from people.models import User
 from people.roles import Role
 from recovery.models import (
@@ -93,6 +94,19 @@ def case_transition(
             },
             code="transition",
         )
+    if to_status == CaseStatus.SETTLED or (
+        to_status == CaseStatus.CLOSED and close_reason == CloseReason.PAID
+    ):
+        owed = account_statement(case.employer, timezone.localdate()).net_arrears
+        if owed > 0:
+            raise ValidationError(
+                _(
+                    "The employer still owes %(amount)s: a case is closed as paid (or "
+                    "settled) only when the arrears are at zero."
+                )
+                % {"amount": format_money(owed)},
+                code="still_owed",
+            )
     if to_status == CaseStatus.CLOSED:
         if close_reason not in CloseReason.values:
             raise ValidationError(_("Say why the case is closed."), code="close_reason")

@@ -59,3 +59,27 @@ def test_only_one_active_case_per_employer(employer_ss):
     with pytest.raises(IntegrityError), transaction.atomic():
         CaseFactory(employer=employer_ss)
     CaseFactory(employer=employer_ss, status="closed", close_reason="paid")
+
+
+@pytest.mark.django_db
+def test_a_case_is_closed_as_paid_only_when_the_employer_owes_nothing(head, employer_ss):
+    import datetime
+
+    from tests.factories import PeriodFactory
+
+    PeriodFactory(employer=employer_ss, due_date=datetime.date(2026, 2, 13))
+    case = CaseFactory(employer=employer_ss, status="in_contact")
+    with pytest.raises(ValidationError, match=r"todavía debe \$105\.00|\$105\.00"):
+        case_transition(case=case, to_status="closed", actor=head, close_reason=CloseReason.PAID)
+    with pytest.raises(ValidationError):
+        case_transition(case=case, to_status="settled", actor=head)
+    case.refresh_from_db()
+    assert case.status == "in_contact"
+    # Closing for another reason (uncollectable, with its explanation) stays possible.
+    case_transition(
+        case=case,
+        to_status="closed",
+        actor=head,
+        close_reason="uncollectable",
+        reason="Empresa liquidada sin bienes",
+    )
