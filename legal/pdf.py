@@ -3,7 +3,7 @@ from django.utils import timezone
 from core.money import amount_in_words
 from core.pdf import render_pdf
 from employers.queries import account_statement
-from legal.models import LegalReferral
+from legal.models import LegalReferral, ReferralStatus
 
 
 def render_certificate_pdf(referral: LegalReferral) -> bytes:
@@ -19,6 +19,9 @@ def render_certificate_pdf(referral: LegalReferral) -> bytes:
                 p for p in statement.periods if p.balance > 0 and p.due_date < today
             ],
             "arrears_words": amount_in_words(statement.net_arrears),
+            # A referral given back is closed: its certificate may be reprinted for the
+            # record, never presented to a court.
+            "not_valid": referral.status in (ReferralStatus.RETURNED, ReferralStatus.CLOSED),
             "today": today,
         },
     )

@@ -5,6 +5,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -149,3 +150,34 @@ def test_a_return_closes_the_agreement_and_a_new_one_does_not_ask_again_for_what
     )
     assert new.total_amount == after
     assert f"adeudar al Instituto {format_money(after)}" in pdf_text(render_agreement_pdf(new))
+
+
+@pytest.mark.django_db
+def test_the_legal_unit_is_national_and_a_returned_referral_is_read_only(client, referral):
+    from legal.pdf import render_certificate_pdf
+    from legal.services import referral_return, referral_update
+    from tests.pdf import pdf_pages
+
+    legal = UserFactory(role=Role.LEGAL)  # no branch: every branch's referrals
+    client.force_login(legal)
+    assert (
+        referral.case.employer.legal_name
+        in client.get(reverse("legal:referral_list")).content.decode()
+    )
+    assert "NO VÁLIDA" not in " ".join(pdf_pages(render_certificate_pdf(referral))).upper()
+
+    referral_return(referral=referral, actor=legal, reason="Falta escritura")
+    referral.refresh_from_db()
+    with pytest.raises(ValidationError):
+        referral_update(
+            referral=referral,
+            actor=legal,
+            judicial_stage="filed",
+            amount_recovered=Decimal("0"),
+            notes="",
+        )
+    with pytest.raises(ValidationError):
+        referral_return(referral=referral, actor=legal, reason="otra vez")
+    pages = pdf_pages(render_certificate_pdf(referral))
+    assert all("REMISIÓN CERRADA" in page for page in pages)
+    assert "no es válida para el cobro judicial" in " ".join(pages)
