@@ -272,12 +272,22 @@ class ArrearsImportQuerySet(models.QuerySet):
         return self.none()
 
 
+@history.track()
 class ArrearsImport(models.Model):
-    """One arrears file: who loaded it, when, its hash and what it did."""
+    """One arrears file: who uploaded it, who confirmed it, when, its hash and what it
+    did. Its changes are in the history (pghistory)."""
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("imported by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,

@@ -77,8 +77,9 @@ def arrears_import_apply(*, record: ArrearsImport, actor) -> ImportResult:
         record = ArrearsImport.objects.select_for_update().get(pk=record.pk)
         if record.status != ArrearsImportStatus.PREVIEWED or not record.stored_file:
             raise ValidationError(_("This import was already applied or discarded."))
-        # Claimed: a second click on "confirm" finds it applied and stops above.
-        record.created_by = actor
+        # Claimed: a second click on "confirm" finds it applied and stops above. Who
+        # uploaded it stays; who confirmed it is recorded beside.
+        record.applied_by = actor
         path = _imports_dir() / record.stored_file
         try:
             result = run_arrears_import(

@@ -132,7 +132,8 @@ def import_upload(request):
 @permission_required("employers.view_arrearsimport", raise_exception=True)
 def import_detail(request, pk: int):
     record = get_object_or_404(
-        ArrearsImport.objects.visible_to(request.user).select_related("created_by"), pk=pk
+        ArrearsImport.objects.visible_to(request.user).select_related("created_by", "applied_by"),
+        pk=pk,
     )
     can_apply = record.status == ArrearsImportStatus.PREVIEWED and request.user.has_perm(
         "employers.add_arrearsimport"

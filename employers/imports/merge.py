@@ -133,7 +133,9 @@ def run_arrears_import(
                     raise _Rejected
             if result.rows_total == 0:
                 raise ImportFileError(_("The file has a header but no rows."))
-            applied = record or ArrearsImport(created_by=actor, file_name=file_name)
+            applied = record or ArrearsImport(
+                created_by=actor, applied_by=actor, file_name=file_name
+            )
             applied.sha256 = sha256
             applied.status = ArrearsImportStatus.APPLIED
             applied.applied_at = timezone.now()

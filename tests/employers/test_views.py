@@ -223,6 +223,31 @@ def test_upload_previews_then_confirm_applies(client, head, settings, tmp_path):
 
 
 @pytest.mark.django_db
+def test_confirming_an_import_keeps_who_uploaded_it_and_records_who_confirmed(
+    client, head, settings, tmp_path
+):
+    from django.contrib.auth.models import Permission
+
+    from people.roles import Role
+    from tests.factories import UserFactory
+
+    settings.MEDIA_ROOT = tmp_path
+    uploader = UserFactory(role=Role.ADMIN_STAFF, first_name="Ana", last_name="Uno")
+    uploader.user_permissions.add(*Permission.objects.filter(codename__contains="arrearsimport"))
+    client.force_login(head)
+    _upload(client, GOOD)
+    record = ArrearsImport.objects.get()
+    ArrearsImport.objects.filter(pk=record.pk).update(created_by=uploader)
+    client.post(reverse("employers:import_apply", args=[record.pk]), {"action": "apply"})
+    record.refresh_from_db()
+    assert record.created_by == uploader and record.applied_by == head
+    page = client.get(reverse("employers:import_detail", args=[record.pk])).content.decode()
+    assert "Confirmado por" in page
+    # The import record's own history: its changes are kept.
+    assert record.events.filter(pgh_label="update", status="applied").exists()
+
+
+@pytest.mark.django_db
 def test_upload_with_bad_rows_shows_them_in_spanish(client, head, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     client.force_login(head)
