@@ -158,6 +158,11 @@ def payment_record(
         raise ValidationError(_("The receipt number is required."))
     if paid_on > timezone.localdate():
         raise ValidationError(_("A payment cannot be dated in the future."))
+    if agreement.signed_on and paid_on < agreement.signed_on:
+        raise ValidationError(
+            _("A payment cannot be dated before the agreement was signed (%(date)s).")
+            % {"date": agreement.signed_on.strftime("%d/%m/%Y")}
+        )
     if Payment.objects.filter(receipt_number=receipt_number).exists():
         raise ValidationError(
             _("Receipt %(receipt)s is already recorded.") % {"receipt": receipt_number},

@@ -133,6 +133,11 @@ def case_transition(
     return case
 
 
+# How far ahead a promise and a hold may go: beyond, it is no longer a follow-up.
+PROMISE_HORIZON_DAYS = 90
+HOLD_HORIZON_DAYS = 365
+
+
 def _check_legal_only(current: str, to_status: str, by_legal_unit: bool) -> None:
     if by_legal_unit or current == to_status:
         return
@@ -289,6 +294,12 @@ def case_hold(
         raise ValidationError(_("Choose why the case is put on hold."), code="hold_reason")
     if until <= timezone.localdate():
         raise ValidationError(_("The hold must end after today."), code="hold_until")
+    if until > timezone.localdate() + datetime.timedelta(days=HOLD_HORIZON_DAYS):
+        raise ValidationError(
+            _("A hold lasts %(days)s days at most; renew it when it ends if it must go on.")
+            % {"days": HOLD_HORIZON_DAYS},
+            code="hold_until",
+        )
     if not note.strip():
         raise ValidationError(_("Explain the hold."), code="hold_note")
     case.hold_reason, case.hold_until, case.hold_note = hold_reason, until, note
@@ -395,6 +406,15 @@ def follow_up_record(
             )
         if promise_date < today:
             raise ValidationError(_("The promised date cannot be in the past."), code="promise")
+        if promise_date > today + datetime.timedelta(days=PROMISE_HORIZON_DAYS):
+            raise ValidationError(
+                _(
+                    "A promise is for the next %(days)s days at most; a longer plan is a "
+                    "payment agreement."
+                )
+                % {"days": PROMISE_HORIZON_DAYS},
+                code="promise",
+            )
     checked = [(upload, check_upload(upload)) for upload in attachments or []]
     follow_up = FollowUp.objects.create(
         case=case,

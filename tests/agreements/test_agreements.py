@@ -321,3 +321,17 @@ def test_the_same_receipt_at_the_same_moment_on_two_agreements_is_refused_with_t
     assert errors == []
     assert sorted(outcomes) == sorted(["recorded", "El recibo MISMO-1 ya está registrado."])
     assert Payment.objects.filter(receipt_number="MISMO-1").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_payment_cannot_predate_the_signing(active, agent_ss):
+    from agreements import payments
+
+    with pytest.raises(ValidationError, match="anterior a la firma"):
+        payments.payment_record(
+            agreement=active,
+            actor=agent_ss,
+            receipt_number="OLD-1",
+            paid_on=datetime.date(1, 1, 1),
+            amount=Decimal("10.00"),
+        )

@@ -106,3 +106,28 @@ def test_attachments_are_served_only_to_whom_sees_the_case(
     assert client.get(url).status_code == 404
     client.force_login(agent_ss)
     assert client.get(url).status_code == 200
+
+
+@pytest.mark.django_db
+def test_promises_and_holds_have_a_horizon(agent_ss, case):
+    from django.core.exceptions import ValidationError
+
+    from recovery.services import case_hold
+
+    with pytest.raises(ValidationError, match="90"):
+        follow_up_record(
+            case=case,
+            actor=agent_ss,
+            kind="call",
+            outcome="promised",
+            promise_amount=Decimal("10.00"),
+            promise_date=datetime.date(9999, 12, 31),
+        )
+    with pytest.raises(ValidationError, match="365"):
+        case_hold(
+            case=case,
+            actor=agent_ss,
+            hold_reason="dispute",
+            until=datetime.date(9999, 12, 31),
+            note="x",
+        )
