@@ -450,6 +450,17 @@ class Concept(models.TextChoices):
     SURCHARGES = "surcharges", _("Surcharges")
 
 
+class ConceptAllocationQuerySet(models.QuerySet):
+    def live(self, recorded_after: datetime.datetime | None = None) -> "ConceptAllocationQuerySet":
+        """Allocations of payments not reversed; with `recorded_after`, only those of
+        payments recorded since (the account system's last export): what its balances
+        do not show yet. The one definition the statement and new agreements net."""
+        allocations = self.filter(payment__reversed_at__isnull=True)
+        if recorded_after is not None:
+            allocations = allocations.filter(payment__recorded_at__gt=recorded_after)
+        return allocations
+
+
 class ConceptAllocation(models.Model):
     """Which part of the debt (period and concept) a payment settled."""
 
@@ -461,6 +472,8 @@ class ConceptAllocation(models.Model):
     )
     concept = models.CharField(_("concept"), max_length=15, choices=Concept)
     amount = models.DecimalField(_("amount"), **MONEY)
+
+    objects = ConceptAllocationQuerySet.as_manager()
 
     def __str__(self) -> str:
         return f"{self.agreement_period} {self.concept}: ${self.amount}"

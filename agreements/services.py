@@ -73,12 +73,9 @@ def _unposted_by_concept(period_ids: list[int]) -> dict[tuple[int, str], Decimal
     settled of each period, by concept: the account system's balance does not show it
     yet, and a new agreement must not ask for it again (an agreement returned by the
     Legal Unit, one that lapsed, a payment kept apart)."""
-    allocations = ConceptAllocation.objects.filter(
-        agreement_period__period_id__in=period_ids, payment__reversed_at__isnull=True
+    allocations = ConceptAllocation.objects.live(last_export_applied()).filter(
+        agreement_period__period_id__in=period_ids
     )
-    since = last_export_applied()
-    if since is not None:
-        allocations = allocations.filter(payment__recorded_at__gt=since)
     rows = (
         allocations.values_list("agreement_period__period_id", "concept")
         .annotate(total=Sum("amount"))

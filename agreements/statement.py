@@ -15,11 +15,9 @@ from employers.queries import register_statement_payments as register
 def agreement_payments_by_period(since: datetime.datetime | None = None) -> QuerySet:
     from agreements.models import ConceptAllocation
 
-    allocations = ConceptAllocation.objects.filter(
-        agreement_period__period=OuterRef("pk"), payment__reversed_at__isnull=True
+    allocations = ConceptAllocation.objects.live(since).filter(
+        agreement_period__period=OuterRef("pk")
     )
-    if since is not None:
-        allocations = allocations.filter(payment__recorded_at__gt=since)
     return (
         allocations.order_by()
         .values("agreement_period__period")

@@ -20,11 +20,17 @@ import pghistory
 import pgtrigger
 from pghistory import trigger as pghistory_trigger
 
+from core.sql import SET_BASED_SETTINGS
+
 # (setting, value while the INSERT is planned, the variable keeping the previous value).
 # JIT off as well: with nested loops disabled, the one that remains (the cross join
 # with the one-row context) costs 10^10 on paper, and a one-row update would spend
 # 0.4 s compiling its INSERT.
-_SETTINGS = (("enable_nestloop", "off", "_pgh_nestloop"), ("jit", "off", "_pgh_jit"))
+# The same settings as the nightly jobs' set-based statements (core.sql).
+_VARIABLES = {"enable_nestloop": "_pgh_nestloop", "jit": "_pgh_jit"}
+_SETTINGS = tuple(
+    (name, SET_BASED_SETTINGS[name], variable) for name, variable in _VARIABLES.items()
+)
 
 
 class _LinearEvent(pghistory_trigger.Event):
