@@ -11,6 +11,7 @@ agreement, date and amount is skipped; with other data it is listed as an error.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -21,7 +22,10 @@ from django.utils.translation import gettext as _
 
 from agreements.models import Payment, PaymentAgreement
 from agreements.payments import payment_record
-from core.tabular import RowError, parse_date, read_rows, sniff_format
+from core.money import MAX_AMOUNT
+from core.tabular import ImportFileError, RowError, parse_date, read_rows, sniff_format
+
+logger = logging.getLogger(__name__)
 
 COLUMNS = ["numero_recibo", "convenio", "fecha_pago", "monto"]
 
@@ -47,6 +51,16 @@ def _rows(path: Path):
 
 
 def import_payments(*, path: Path, actor=None, dry_run: bool = False) -> PaymentImportResult:
+    """Post every valid row of a payments file; ImportFileError (logged) when the file as a
+    whole cannot be read, and then nothing is posted."""
+    try:
+        return _import(path, actor, dry_run)
+    except ImportFileError as exc:
+        logger.warning("Payments file %s refused: %s", path.name, exc)
+        raise
+
+
+def _import(path: Path, actor, dry_run: bool) -> PaymentImportResult:
     result = PaymentImportResult()
     try:
         with transaction.atomic():
@@ -83,6 +97,14 @@ def _import_row(line: int, row: dict, actor, result: PaymentImportResult) -> Row
         amount = Decimal(row["monto"])
         if amount != amount.quantize(Decimal("0.01")) or amount <= 0:
             raise InvalidOperation
+        if amount > MAX_AMOUNT:
+            return RowError(
+                line,
+                "monto",
+                row["monto"],
+                _("The amount is larger than any payment can be (at most %(max)s).")
+                % {"max": f"{MAX_AMOUNT:,}"},
+            )
     except InvalidOperation:
         return RowError(
             line,

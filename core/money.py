@@ -6,6 +6,8 @@ CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 # Every money column: DecimalField(**MONEY).
 MONEY = {"max_digits": 14, "decimal_places": 2}
+# The largest amount such a column holds.
+MAX_AMOUNT = Decimal("999999999999.99")
 
 
 def to_cents(value: Decimal | int | str) -> Decimal:

@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from employers.imports import (
     ImportFileError,
     ImportResult,
+    file_sha256,
+    log_rejected_file,
     record_counts,
     run_arrears_import,
 )
@@ -55,6 +57,14 @@ def arrears_import_preview(*, upload: UploadedFile, actor) -> ArrearsImport:
     try:
         result = run_arrears_import(path=path, file_name=upload.name, actor=actor, dry_run=True)
     except ImportFileError as exc:
+        # Refused as a whole: the file goes, its log entry stays.
+        log_rejected_file(
+            record=None,
+            actor=actor,
+            file_name=upload.name,
+            sha256=file_sha256(path),
+            error=exc,
+        )
         path.unlink(missing_ok=True)
         raise ValidationError(str(exc), code="file") from exc
     status = ArrearsImportStatus.PREVIEWED if result.ok else ArrearsImportStatus.REJECTED

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pghistory
@@ -20,6 +21,24 @@ from employers.imports.reading import (
 )
 from employers.imports.staging import copy_error, drop_temp_tables, load_staging
 from employers.models import ArrearsImport, ArrearsImportStatus
+
+logger = logging.getLogger(__name__)
+
+
+def log_rejected_file(
+    *, record: ArrearsImport | None, actor, file_name: str, sha256: str, error: ImportFileError
+) -> ArrearsImport:
+    """A file refused as a whole is logged like a file with bad rows: a REJECTED import
+    with the reason (and the line, when one is to blame)."""
+    logger.warning("Arrears file %s refused: %s", file_name, error)
+    rejected = record or ArrearsImport(created_by=actor, file_name=file_name)
+    rejected.sha256 = sha256
+    rejected.status = ArrearsImportStatus.REJECTED
+    rejected.stored_file = ""
+    result = ImportResult(file_name=file_name, sha256=sha256, error_count=1)
+    result.errors = [error.as_row_error()]
+    record_counts(rejected, result)
+    return rejected
 
 
 class _Rejected(Exception):
@@ -89,7 +108,7 @@ def run_arrears_import(
 
     A real run is logged in `record` (a previewed import being confirmed) or in a new
     ArrearsImport, applied or rejected. A file that cannot be read at all raises
-    ImportFileError and writes nothing.
+    ImportFileError and writes nothing but, unless dry_run, its REJECTED log entry.
     """
     sha256 = file_sha256(path)
     result = ImportResult(file_name=file_name, sha256=sha256, dry_run=dry_run)
@@ -98,6 +117,25 @@ def run_arrears_import(
         .order_by("-applied_at")
         .first()
     )
+    try:
+        return _run(path, file_name, actor, dry_run, record, result)
+    except ImportFileError as exc:
+        if not dry_run:
+            log_rejected_file(
+                record=record, actor=actor, file_name=file_name, sha256=sha256, error=exc
+            )
+        raise
+
+
+def _run(
+    path: Path,
+    file_name: str,
+    actor,
+    dry_run: bool,
+    record: ArrearsImport | None,
+    result: ImportResult,
+) -> ImportResult:
+    sha256 = result.sha256
     fmt = sniff_format(path)
     try:
         with (

@@ -10,6 +10,7 @@ import psycopg
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core import tabular
 from employers.imports.checks import load_lookups
 from employers.imports.reading import (
     AMOUNT_COLUMNS,
@@ -127,7 +128,7 @@ def _malformed_csv_lines(path: Path, fmt: FileFormat) -> list[RowError]:
     with path.open(encoding=fmt.encoding, newline="") as fh:
         reader = csv.reader(fh, delimiter=fmt.delimiter)
         next(reader, None)
-        for row in reader:
+        for row in _csv_rows(reader):
             if row and len(row) != width and any(cell.strip() for cell in row):
                 errors.append(
                     RowError(
@@ -141,6 +142,13 @@ def _malformed_csv_lines(path: Path, fmt: FileFormat) -> list[RowError]:
                 if len(errors) >= MAX_LISTED_ERRORS:
                     break
     return errors
+
+
+def _csv_rows(reader):
+    try:
+        yield from reader
+    except csv.Error as exc:
+        raise tabular.csv_error(exc, reader.line_num) from exc
 
 
 def copy_error(exc: psycopg.Error, path: Path, fmt: FileFormat) -> list[RowError]:
