@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from core import history
 from core.models import TimelineEvent
 from core.money import MONEY, ZERO
+from core.text import REASON_MAX_CHARS
 from people.access import scope_to_branch
 from people.roles import Role
 
@@ -257,8 +258,10 @@ class PaymentAgreement(models.Model):
     activated_on = models.DateField(_("in force since"), null=True, blank=True)
     completed_on = models.DateField(_("completed"), null=True, blank=True)
     breached_on = models.DateField(_("breached"), null=True, blank=True)
-    breach_reason = models.TextField(_("breach"), blank=True)
-    cancel_reason = models.TextField(_("cancellation reason"), blank=True)
+    breach_reason = models.TextField(_("breach"), blank=True, max_length=REASON_MAX_CHARS)
+    cancel_reason = models.TextField(
+        _("cancellation reason"), blank=True, max_length=REASON_MAX_CHARS
+    )
 
     objects = AgreementQuerySet.as_manager()
 
@@ -414,7 +417,9 @@ class Payment(models.Model):
         blank=True,
         related_name="+",
     )
-    reversal_reason = models.TextField(_("reversal reason"), blank=True)
+    reversal_reason = models.TextField(
+        _("reversal reason"), blank=True, max_length=REASON_MAX_CHARS
+    )
 
     class Meta:
         ordering = ["-paid_on", "-id"]

@@ -6,6 +6,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.text import REASON_MAX_CHARS
+
 
 class HolidayKind(models.TextChoices):
     NATIONAL = "national", _("National holiday")
@@ -68,7 +70,7 @@ class TimelineEvent(models.Model):
     kind = models.CharField(_("kind"), max_length=20)
     before = models.CharField(_("before"), max_length=200, blank=True)
     after = models.CharField(_("after"), max_length=200, blank=True)
-    reason = models.TextField(_("reason"), blank=True)
+    reason = models.TextField(_("reason"), blank=True, max_length=REASON_MAX_CHARS)
 
     class Meta:
         abstract = True

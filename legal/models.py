@@ -9,6 +9,7 @@ from agreements.models import PaymentAgreement
 from core import history
 from core.models import TimelineEvent
 from core.money import MONEY, ZERO
+from core.text import NOTE_MAX_CHARS, REASON_MAX_CHARS
 from people.access import scope_to_branch
 from people.roles import Role
 from recovery.models import RecoveryCase
@@ -55,17 +56,19 @@ class LegalReferral(models.Model):
     )
     referred_on = models.DateField(_("referred"))
     debt = models.DecimalField(_("debt when referred"), **MONEY)
-    reason = models.TextField(_("reason"), blank=True)
+    reason = models.TextField(_("reason"), blank=True, max_length=REASON_MAX_CHARS)
     accepted_on = models.DateField(_("accepted"), null=True, blank=True)
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    returned_reason = models.TextField(_("why it was returned"), blank=True)
+    returned_reason = models.TextField(
+        _("why it was returned"), blank=True, max_length=REASON_MAX_CHARS
+    )
     judicial_stage = models.CharField(
         _("judicial stage"), max_length=12, choices=JudicialStage, blank=True
     )
     amount_recovered = models.DecimalField(_("recovered"), default=ZERO, **MONEY)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, max_length=NOTE_MAX_CHARS)
 
     objects = LegalReferralQuerySet.as_manager()
 

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core import history
+from core.text import NOTE_MAX_CHARS
 from people.roles import Role
 
 
@@ -71,7 +72,7 @@ class Notification(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
     created_at = models.DateTimeField(_("date"), auto_now_add=True)
     title = models.CharField(_("title"), max_length=200)
-    body = models.TextField(_("message"), blank=True)
+    body = models.TextField(_("message"), blank=True, max_length=NOTE_MAX_CHARS)
     url = models.CharField(_("link"), max_length=300, blank=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.text import NOTE_MAX_CHARS, REASON_MAX_CHARS
 from people.models import User
 from people.roles import Role
 from recovery.models import (
@@ -38,7 +39,10 @@ class FollowUpForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=FollowUpOutcome.choices)
     contact_person = forms.CharField(label=_("Contact person"), max_length=150, required=False)
     notes = forms.CharField(
-        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Notes"),
+        required=False,
+        max_length=NOTE_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     promise_amount = forms.DecimalField(
         label=_("Amount promised ($)"),
@@ -70,14 +74,21 @@ class TransitionForm(forms.Form):
         label=_("Close reason"), choices=[("", "—"), *CloseReason.choices], required=False
     )
     reason = forms.CharField(
-        label=_("Why"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Why"),
+        required=False,
+        max_length=REASON_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
 class HoldForm(forms.Form):
     hold_reason = forms.ChoiceField(label=_("Reason"), choices=HoldReason.choices)
     until = forms.DateField(label=_("Until"), widget=DATE_WIDGET)
-    note = forms.CharField(label=_("Explanation"), widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Explanation"),
+        max_length=REASON_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def clean_until(self):
         until = self.cleaned_data["until"]
@@ -89,7 +100,9 @@ class HoldForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Reason"), max_length=REASON_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class AssignForm(forms.Form):

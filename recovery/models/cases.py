@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from core import history
 from core.models import TimelineEvent
 from core.money import MONEY, ZERO
+from core.text import REASON_MAX_CHARS
 from employers.models import ContributionPeriod, Employer, arrears_filter
 from people.access import scope_to_branch
 from people.roles import Role
@@ -275,9 +276,9 @@ class RecoveryCase(models.Model):
     close_reason = models.CharField(
         _("close reason"), max_length=15, choices=CloseReason, blank=True
     )
-    close_note = models.TextField(_("close note"), blank=True)
+    close_note = models.TextField(_("close note"), blank=True, max_length=REASON_MAX_CHARS)
     hold_reason = models.CharField(_("on hold for"), max_length=20, choices=HoldReason, blank=True)
-    hold_note = models.TextField(_("hold note"), blank=True)
+    hold_note = models.TextField(_("hold note"), blank=True, max_length=REASON_MAX_CHARS)
     hold_until = models.DateField(_("on hold until"), null=True, blank=True)
     level = models.ForeignKey(
         StrategyLevel,

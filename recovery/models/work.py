@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import history
 from core.money import MONEY
+from core.text import NOTE_MAX_CHARS
 from recovery.models.cases import LetterKind, RecoveryCase
 
 
@@ -38,7 +39,7 @@ class FollowUp(models.Model):
     occurred_at = models.DateTimeField(_("when"), default=timezone.now)
     contact_person = models.CharField(_("contact person"), max_length=150, blank=True)
     outcome = models.CharField(_("outcome"), max_length=12, choices=FollowUpOutcome)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, max_length=NOTE_MAX_CHARS)
     next_action = models.CharField(_("next action"), max_length=200, blank=True)
     next_action_on = models.DateField(_("next action on"), null=True, blank=True)
     letter = models.CharField(_("letter"), max_length=20, choices=LetterKind, blank=True)
