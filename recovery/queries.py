@@ -72,10 +72,39 @@ class TimelineItem:
     obj: object = None
 
 
-def case_timeline(case: RecoveryCase) -> list[TimelineItem]:
-    """Every follow-up, promise, state change and document of a case, newest first."""
+# A case's timeline is shown this many entries at a time, newest first; older ones
+# load on demand (a case can gather hundreds of follow-ups).
+TIMELINE_PAGE_SIZE = 50
+
+
+@dataclass
+class TimelinePage:
+    items: list[TimelineItem]
+    number: int
+    total: int
+
+    @property
+    def has_next(self) -> bool:
+        return self.number * TIMELINE_PAGE_SIZE < self.total
+
+    @property
+    def next_number(self) -> int:
+        return self.number + 1
+
+    @property
+    def shown(self) -> int:
+        return min(self.number * TIMELINE_PAGE_SIZE, self.total)
+
+
+def case_timeline(case: RecoveryCase, page: int = 1) -> TimelinePage:
+    """One page of a case's follow-ups, promises, state changes and documents, newest
+    first. Each source gives at most the newest (page times size) entries: the page's entries
+    are among them, whatever the mix."""
+    page = max(page, 1)
+    newest = page * TIMELINE_PAGE_SIZE
     items: list[TimelineItem] = []
-    for event in case.timeline.select_related("actor"):
+    events = case.timeline.select_related("actor").order_by("-at", "-pk")[:newest]
+    for event in events:
         change = f"{event.before} → {event.after}" if event.before else event.after
         items.append(
             TimelineItem(
@@ -87,8 +116,10 @@ def case_timeline(case: RecoveryCase) -> list[TimelineItem]:
                 event,
             )
         )
-    follow_ups = case.follow_ups.select_related("created_by").prefetch_related(
-        "attachments", "promises"
+    follow_ups = (
+        case.follow_ups.select_related("created_by")
+        .prefetch_related("attachments", "promises")
+        .order_by("-occurred_at", "-pk")[:newest]
     )
     for follow_up in follow_ups:
         items.append(
@@ -102,7 +133,9 @@ def case_timeline(case: RecoveryCase) -> list[TimelineItem]:
             )
         )
     items.sort(key=lambda item: item.at, reverse=True)
-    return items
+    total = case.timeline.count() + case.follow_ups.count()
+    start = (page - 1) * TIMELINE_PAGE_SIZE
+    return TimelinePage(items[start:newest], page, total)
 
 
 def _who(user: User | None) -> str:

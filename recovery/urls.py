@@ -11,6 +11,7 @@ urlpatterns = [
     path("lista/requerimientos/", views.demand_notices, name="demand_notices"),
     path("<int:pk>/", views.case_detail, name="case_detail"),
     path("<int:pk>/gestion/", views.follow_up_create, name="follow_up_create"),
+    path("<int:pk>/historial/", views.case_timeline_page, name="case_timeline"),
     path("<int:pk>/estado/", views.case_transition, name="case_transition"),
     path("<int:pk>/asignar/", views.case_assign, name="case_assign"),
     path("<int:pk>/pausa/", views.case_hold, name="case_hold"),

@@ -181,10 +181,26 @@ def _case_rows(queryset):
 def _activity_context(request, case, follow_up_form=None):
     return {
         "case": case,
-        "timeline": case_timeline(case),
+        "timeline": case_timeline(case),  # older pages: case_timeline_page
         "follow_up_form": follow_up_form or FollowUpForm(),
         "can_change": request.user.has_perm("recovery.change_recoverycase"),
     }
+
+
+@login_required
+@permission_required("recovery.view_recoverycase", raise_exception=True)
+def case_timeline_page(request, pk: int):
+    """Older timeline entries: rows appended under the shown ones (htmx), or a page of
+    their own without JavaScript."""
+    case = _visible_case(request, pk)
+    try:
+        number = min(max(int(request.GET.get("pagina", "2")), 1), 100_000)
+    except ValueError:
+        number = 2
+    context = {"case": case, "timeline": case_timeline(case, page=number)}
+    if request.htmx:
+        return render(request, "recovery/case_detail.html#timeline-rows", context)
+    return render(request, "recovery/case_timeline.html", context)
 
 
 @login_required

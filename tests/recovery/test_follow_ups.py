@@ -131,3 +131,57 @@ def test_promises_and_holds_have_a_horizon(agent_ss, case):
             until=datetime.date(9999, 12, 31),
             note="x",
         )
+
+
+@pytest.mark.django_db
+def test_a_long_timeline_shows_the_newest_page_and_loads_older_entries_on_demand(
+    client, agent_ss, case, django_assert_max_num_queries
+):
+    from recovery.queries import TIMELINE_PAGE_SIZE
+
+    start = timezone.now() - datetime.timedelta(days=400)
+    FollowUp.objects.bulk_create(
+        FollowUp(
+            case=case,
+            kind="call",
+            outcome="not_reached",
+            notes=f"Llamada número {n}",
+            occurred_at=start + datetime.timedelta(hours=n),
+            created_by=agent_ss,
+        )
+        for n in range(1, 929)
+    )
+    events = case.timeline.count()  # newer than the calls: they come first
+    oldest_shown = 928 - (TIMELINE_PAGE_SIZE - events) + 1
+    client.force_login(agent_ss)
+    with django_assert_max_num_queries(60):
+        page = client.get(reverse("recovery:case_detail", args=[case.pk])).content.decode()
+    assert "Llamada número 928\n" in page and f"Llamada número {oldest_shown}\n" in page
+    assert f"Llamada número {oldest_shown - 1}\n" not in page
+    assert len(page) < 150_000
+    assert "Ver entradas anteriores" in page
+    older = client.get(
+        reverse("recovery:case_timeline", args=[case.pk]) + "?pagina=2",
+        headers={"HX-Request": "true"},
+    ).content.decode()
+    assert "<html" not in older  # rows only, appended under the shown ones
+    assert f"Llamada número {oldest_shown - 1}\n" in older
+    assert f"Llamada número {oldest_shown - TIMELINE_PAGE_SIZE}\n" in older
+    assert f"Llamada número {oldest_shown}\n" not in older and 'id="timeline-more"' in older
+    # Without JavaScript the same link is a page of its own; the last page has no "more".
+    last = (928 + case.timeline.count()) // TIMELINE_PAGE_SIZE + 1
+    tail = client.get(
+        reverse("recovery:case_timeline", args=[case.pk]) + f"?pagina={last}"
+    ).content.decode()
+    assert "Llamada número 1\n" in tail and 'id="timeline-more"' not in tail
+    assert (
+        client.get(reverse("recovery:case_timeline", args=[case.pk]) + "?pagina=x").status_code
+        == 200
+    )
+
+
+@pytest.mark.django_db
+def test_another_branchs_case_timeline_is_a_404(client, agent_sm, case):
+    client.force_login(agent_sm)
+    response = client.get(reverse("recovery:case_timeline", args=[case.pk]))
+    assert response.status_code == 404
