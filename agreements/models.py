@@ -186,13 +186,18 @@ ALLOWED_TRANSITIONS: dict[str, set[str]] = {
     },
     AgreementStatus.ACTIVE: {AgreementStatus.COMPLETED, AgreementStatus.BREACHED},
     AgreementStatus.BREACHED: {AgreementStatus.REFERRED},
-    AgreementStatus.COMPLETED: set(),
+    # Reopened: a payment that completed it was reversed (agreements.payments).
+    AgreementStatus.COMPLETED: {AgreementStatus.ACTIVE},
     # Returned: the Legal Unit gave the case back (legal's return service).
     AgreementStatus.REFERRED: {AgreementStatus.RETURNED},
     AgreementStatus.CANCELLED: set(),
     AgreementStatus.LAPSED: set(),
     AgreementStatus.RETURNED: set(),
 }
+
+
+# Taken only by a service, never offered as an action on the agreement's page.
+SERVICE_ONLY = {(AgreementStatus.COMPLETED, AgreementStatus.ACTIVE)}
 
 
 class Frequency(models.TextChoices):
@@ -295,7 +300,11 @@ class PaymentAgreement(models.Model):
 
     @property
     def allowed_transitions(self) -> list[str]:
-        return [s for s in AgreementStatus if s in ALLOWED_TRANSITIONS[self.status]]
+        return [
+            s
+            for s in AgreementStatus
+            if s in ALLOWED_TRANSITIONS[self.status] and (self.status, s) not in SERVICE_ONLY
+        ]
 
     @property
     def needs_approval(self) -> bool:

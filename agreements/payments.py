@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,9 +31,10 @@ from agreements.models import (
     Payment,
     PaymentAgreement,
 )
-from agreements.services import PAYABLE_STATUSES, _event, _locked
+from agreements.services import PAYABLE_STATUSES, _event, _locked, _transition
 from core.money import ZERO, format_money, to_cents
 from people.models import User
+from recovery.services import case_reopen
 
 
 def _installment_status(installment: Installment) -> str:
@@ -265,4 +266,21 @@ def payment_reverse(*, payment: Payment, actor: User, reason: str) -> Payment:
     payment.save(update_fields=["reversed_at", "reversed_by", "reversal_reason"])
     _reapply_payments(agreement)
     _event(agreement, AgreementEventKind.REVERSAL, actor, format_money(payment.amount), "", reason)
+    if agreement.status == AgreementStatus.COMPLETED:
+        _reopen(agreement, payment, actor)
     return payment
+
+
+def _reopen(agreement: PaymentAgreement, payment: Payment, actor: User) -> None:
+    """A completed agreement whose installments are no longer all paid is active again,
+    and its settled case is back under the agreement: from there the nightly jobs mark
+    what is overdue and breach it if it is not paid (README, "Reversing a payment")."""
+    if not agreement.installments.filter(paid_amount__lt=F("amount")).exists():
+        return  # the reversed money was beyond the installments: still all paid
+    why = _("Reopened: receipt %(receipt)s of %(amount)s was reversed.") % {
+        "receipt": payment.receipt_number,
+        "amount": format_money(payment.amount),
+    }
+    agreement.completed_on = None
+    _transition(agreement, AgreementStatus.ACTIVE, actor, why)
+    case_reopen(case=agreement.case, actor=actor, reason=why)

@@ -133,6 +133,28 @@ def case_transition(
     return case
 
 
+@transaction.atomic
+def case_reopen(*, case: RecoveryCase, actor: User | None, reason: str) -> RecoveryCase:
+    """A settled case goes back to "payment agreement": its agreement was reopened
+    because a payment that completed it was reversed (agreements.payments). Not a status
+    anyone picks on the case page: only that service calls it. Any other status stays."""
+    case = _locked(case)
+    if case.status != CaseStatus.SETTLED:
+        return case
+    case.status = CaseStatus.AGREEMENT
+    case.closed_on = None
+    case.save()
+    _event(
+        case,
+        CaseEventKind.TRANSITION,
+        actor,
+        CaseStatus.SETTLED.label,
+        CaseStatus.AGREEMENT.label,
+        reason,
+    )
+    return case
+
+
 # How far ahead a promise and a hold may go: beyond, it is no longer a follow-up.
 PROMISE_HORIZON_DAYS = 90
 HOLD_HORIZON_DAYS = 365

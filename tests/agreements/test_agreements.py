@@ -335,3 +335,32 @@ def test_a_payment_cannot_predate_the_signing(active, agent_ss):
             paid_on=datetime.date(1, 1, 1),
             amount=Decimal("10.00"),
         )
+
+
+@pytest.mark.django_db
+def test_reversing_a_payment_of_a_completed_agreement_reopens_it_and_its_case(active, agent_ss):
+    from agreements.jobs import agreements_complete
+
+    today = timezone.localdate()
+    everything = pay(active, agent_ss, "R-ALL", "300.00")
+    agreements_complete(run_date=today)
+    active.refresh_from_db()
+    case = active.case
+    case.refresh_from_db()
+    assert (active.status, case.status) == ("completed", "settled")
+    payments.payment_reverse(payment=everything, actor=agent_ss, reason="Cheque sin fondos")
+    active.refresh_from_db()
+    case.refresh_from_db()
+    assert (active.status, active.completed_on) == ("active", None)
+    assert (case.status, case.closed_on) == ("agreement", None)
+    reopened = active.timeline.filter(kind="status").latest("at")
+    assert (reopened.before, reopened.after) == ("Cumplido", "Activo")
+    assert "R-ALL" in reopened.reason and reopened.actor == agent_ss
+    assert "R-ALL" in case.timeline.latest("at").reason
+    # Not an action anyone can pick on the page.
+    assert "active" not in active.allowed_transitions
+    # Completed again once paid again.
+    pay(active, agent_ss, "R-ALL-2", "300.00")
+    agreements_complete(run_date=today)
+    active.refresh_from_db()
+    assert active.status == "completed"
