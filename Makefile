@@ -4,21 +4,36 @@ PY := .venv/bin/python
 export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON := python3.11
 
-.PHONY: install run test lint format check-browser messages bench
+.PHONY: install run stop test lint format check-browser messages bench
+
+# `make run V=1` shows every migration and job line; by default only the users and URL.
+ifeq ($(V),1)
+QUIET :=
+LOGS :=
+else
+QUIET := >/dev/null
+LOGS := LOG_LEVEL=WARNING
+endif
 
 install:
 	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet uv
 	@uv sync --frozen --quiet
 
 run: install
-	@DJANGO_ENV=development $(PY) manage.py migrate --noinput
-	@DJANGO_ENV=development $(PY) manage.py seed_demo --if-empty --employers 3000
+	@echo "Preparing the database and the demo data (first run: a few minutes)..."
+	@$(LOGS) DJANGO_ENV=development $(PY) manage.py migrate --noinput $(QUIET)
+	@$(LOGS) DJANGO_ENV=development $(PY) manage.py seed_demo --if-empty --employers 3000 $(QUIET)
+	@$(LOGS) DJANGO_ENV=development $(PY) manage.py run_nightly_jobs --date $$(TZ=America/El_Salvador date +%F) >/dev/null
+	@$(LOGS) DJANGO_ENV=development $(PY) manage.py seed_demo_activity >/dev/null
+	@$(LOGS) DJANGO_ENV=development $(PY) manage.py seed_demo_stories >/dev/null
 	@DJANGO_ENV=development $(PY) manage.py demo_users
-	@DJANGO_ENV=development $(PY) manage.py run_nightly_jobs --date $$(TZ=America/El_Salvador date +%F) >/dev/null
-	@DJANGO_ENV=development $(PY) manage.py seed_demo_activity >/dev/null
-	@DJANGO_ENV=development $(PY) manage.py seed_demo_stories >/dev/null
-	@echo "Recupera: http://127.0.0.1:8000"
-	@DJANGO_ENV=development $(PY) manage.py runserver 127.0.0.1:8000
+	@echo "Recupera: http://127.0.0.1:8000  (Ctrl-C stops it, and the embedded PostgreSQL)"
+	@trap '$(PY) -m config.embedded stop' EXIT; \
+	  DJANGO_ENV=development $(PY) manage.py runserver 127.0.0.1:8000
+
+# Stop the embedded PostgreSQL (`make test` leaves it running for the next run).
+stop:
+	@$(PY) -m config.embedded stop
 
 lint:
 	@.venv/bin/ruff check .

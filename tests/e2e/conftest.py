@@ -40,8 +40,18 @@ def page(browser):
     page.set_default_timeout(15_000)
     # Destructive actions ask for confirmation; the tests say yes, as a user would.
     page.on("dialog", lambda dialog: dialog.accept())
+    # Every browser test fails on a console error or an uncaught exception: a page that
+    # breaks its own Content-Security-Policy (an inline style htmx adds, say) says so
+    # only there. A test that provokes an error on purpose lists it in
+    # `page.expected_errors` (a substring of the message).
+    errors: list[str] = []
+    page.expected_errors = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(f"uncaught: {exc}"))
     yield page
     context.close()
+    unexpected = [e for e in errors if not any(x in e for x in page.expected_errors)]
+    assert unexpected == [], "the browser console showed errors"
 
 
 @pytest.fixture(autouse=True)
