@@ -211,6 +211,15 @@ ARREARS_UPLOAD_MAX_BYTES = env_int("ARREARS_UPLOAD_MAX_BYTES", 200 * 1024 * 1024
 
 # --- Celery ------------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL", "")
+# The progress of background jobs (core.background) lives in the cache: shared with the
+# Celery worker through Redis when there is one; in-process otherwise (the jobs run there).
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL and ENVIRONMENT != "test"
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 # Without a broker, tasks run in-process so `make run` needs nothing installed.

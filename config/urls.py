@@ -10,6 +10,7 @@ urlpatterns = [
     path("casos/", include("recovery.urls")),
     path("convenios/", include("agreements.urls")),
     path("juridico/", include("legal.urls")),
+    path("tareas/", include("core.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -50,18 +50,22 @@ def render_pdf(template: str, context: dict) -> bytes:
     return HTML(string=html, base_url=STATIC_BASE, url_fetcher=_fetcher()).write_pdf()
 
 
-def render_pdf_batch(template: str, contexts: list[dict]) -> bytes:
+def render_pdf_batch(template: str, contexts: list[dict], progress=None) -> bytes:
     """One PDF of several documents (a batch of letters), each laid out on its own so
-    that its pages are numbered "Página 1 de 2" within it, not across the batch."""
+    that its pages are numbered "Página 1 de 2" within it, not across the batch.
+    `progress(done, total)` hears after each one (a background job's bar)."""
     from weasyprint import HTML
 
-    documents = [
-        HTML(
-            string=render_to_string(template, {**context, "pdf_static": STATIC_BASE}),
-            base_url=STATIC_BASE,
-            url_fetcher=_fetcher(),
-        ).render()
-        for context in contexts
-    ]
+    documents = []
+    for done, context in enumerate(contexts, start=1):
+        documents.append(
+            HTML(
+                string=render_to_string(template, {**context, "pdf_static": STATIC_BASE}),
+                base_url=STATIC_BASE,
+                url_fetcher=_fetcher(),
+            ).render()
+        )
+        if progress:
+            progress(done, len(contexts))
     pages = [page for document in documents for page in document.pages]
     return documents[0].copy(pages).write_pdf()

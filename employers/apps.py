@@ -35,3 +35,10 @@ class EmployersConfig(AppConfig):
             _("Arrears imports"), "employers:import_list", "employers.view_arrearsimport", 60
         ),
     ]
+
+    def ready(self):
+        from core import background
+        from employers import services
+
+        background.register("arrears_check", services.check_job)
+        background.register("arrears_apply", services.apply_job)

@@ -9,8 +9,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from core import background
+from core.models import BackgroundJob
 from employers.imports import (
     ImportFileError,
     ImportResult,
@@ -47,21 +50,41 @@ def _store_upload(upload: UploadedFile) -> Path:
     return target
 
 
-def arrears_import_preview(*, upload: UploadedFile, actor) -> ArrearsImport:
-    """Store an uploaded arrears file and check it without writing any period.
+def arrears_import_upload(*, upload: UploadedFile, actor) -> BackgroundJob:
+    """Store an uploaded arrears file and start checking it in the background
+    (`arrears_check`). ValidationError when the upload is refused at once (type, size)
+    or the same file is being checked or applied right now."""
+    path = _store_upload(upload)
+    sha256 = file_sha256(path)
+    try:
+        return background.start(
+            "arrears_check",
+            actor=actor,
+            title=_("Arrears import: checking %(file)s") % {"file": upload.name},
+            params={"stored": path.name, "file_name": upload.name},
+            dedupe_key=f"arrears-file:{sha256}",
+        )
+    except background.AlreadyRunning:
+        path.unlink(missing_ok=True)
+        raise
+
+
+def arrears_import_preview(*, path: Path, file_name: str, actor, progress=None) -> ArrearsImport:
+    """Check a stored arrears file without writing any period.
 
     Returns a PREVIEWED import to confirm, or a REJECTED one listing every bad row.
-    Raises ValidationError when the file cannot be read at all.
-    """
-    path = _store_upload(upload)
+    Raises ValidationError when the file cannot be read at all (then the file is
+    removed and the refusal logged)."""
     try:
-        result = run_arrears_import(path=path, file_name=upload.name, actor=actor, dry_run=True)
+        result = run_arrears_import(
+            path=path, file_name=file_name, actor=actor, dry_run=True, progress=progress
+        )
     except ImportFileError as exc:
         # Refused as a whole: the file goes, its log entry stays.
         log_rejected_file(
             record=None,
             actor=actor,
-            file_name=upload.name,
+            file_name=file_name,
             sha256=file_sha256(path),
             error=exc,
         )
@@ -72,7 +95,7 @@ def arrears_import_preview(*, upload: UploadedFile, actor) -> ArrearsImport:
         path.unlink(missing_ok=True)
     record = ArrearsImport(
         created_by=actor,
-        file_name=upload.name,
+        file_name=file_name,
         sha256=result.sha256,
         status=status,
         stored_file=path.name if result.ok else "",
@@ -81,7 +104,20 @@ def arrears_import_preview(*, upload: UploadedFile, actor) -> ArrearsImport:
     return record
 
 
-def arrears_import_apply(*, record: ArrearsImport, actor) -> ImportResult:
+def arrears_import_confirm(*, record: ArrearsImport, actor) -> BackgroundJob:
+    """Start applying a previewed import in the background (`arrears_apply`)."""
+    if record.status != ArrearsImportStatus.PREVIEWED or not record.stored_file:
+        raise ValidationError(_("This import was already applied or discarded."))
+    return background.start(
+        "arrears_apply",
+        actor=actor,
+        title=_("Arrears import: applying %(file)s") % {"file": record.file_name},
+        params={"import_id": record.pk},
+        dedupe_key=f"arrears-file:{record.sha256}",
+    )
+
+
+def arrears_import_apply(*, record: ArrearsImport, actor, progress=None) -> ImportResult:
     """Apply a previewed import. The file is checked again: data may have changed."""
     with transaction.atomic():
         record = ArrearsImport.objects.select_for_update().get(pk=record.pk)
@@ -93,13 +129,43 @@ def arrears_import_apply(*, record: ArrearsImport, actor) -> ImportResult:
         path = _imports_dir() / record.stored_file
         try:
             result = run_arrears_import(
-                path=path, file_name=record.file_name, actor=actor, record=record
+                path=path,
+                file_name=record.file_name,
+                actor=actor,
+                record=record,
+                progress=progress,
             )
         except ImportFileError as exc:
             raise ValidationError(str(exc), code="file") from exc
     path.unlink(missing_ok=True)
     ArrearsImport.objects.filter(pk=record.pk).update(stored_file="")
     return result
+
+
+def check_job(job: BackgroundJob, progress: background.Progress) -> background.Outcome:
+    """The runner of `arrears_check`: the preview, then its page."""
+    record = arrears_import_preview(
+        path=_imports_dir() / job.params["stored"],
+        file_name=job.params["file_name"],
+        actor=job.created_by,
+        progress=progress,
+    )
+    return background.Outcome(redirect=reverse("employers:import_detail", args=[record.pk]))
+
+
+def apply_job(job: BackgroundJob, progress: background.Progress) -> background.Outcome:
+    """The runner of `arrears_apply`: the import applied, then its page."""
+    record = ArrearsImport.objects.get(pk=job.params["import_id"])
+    result = arrears_import_apply(record=record, actor=job.created_by, progress=progress)
+    if not result.ok:
+        message = _("The file no longer passes the checks; nothing was written.")
+    elif result.changed:
+        message = _("Import applied.")
+    else:
+        message = _("No changes: the data already matched this file.")
+    return background.Outcome(
+        message=message, redirect=reverse("employers:import_detail", args=[record.pk])
+    )
 
 
 def arrears_import_discard(*, record: ArrearsImport, actor) -> ArrearsImport:

@@ -12,6 +12,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from core.exports import FilteredExportMixin, tabular_response
+from core.models import BackgroundJobStatus
 from employers import services
 from employers.exports import employer_rows, statement_rows
 from employers.filters import EmployerFilter
@@ -115,16 +116,20 @@ def import_list(request):
 @login_required
 @permission_required("employers.add_arrearsimport", raise_exception=True)
 def import_upload(request):
+    """Upload → a background job checks the file (progress on its page) → the preview."""
     form = ArrearsUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            record = services.arrears_import_preview(
+            job = services.arrears_import_upload(
                 upload=form.cleaned_data["file"], actor=request.user
             )
         except ValidationError as exc:
             form.add_error("file", exc)
         else:
-            return redirect("employers:import_detail", pk=record.pk)
+            if job.status != BackgroundJobStatus.FAILED:
+                return redirect("core:job_detail", token=job.token)
+            # Checked at once (no worker) and refused: the form says why.
+            form.add_error("file", job.message)
     return render(request, "employers/import_upload.html", {"form": form})
 
 
@@ -155,16 +160,11 @@ def import_apply(request, pk: int):
             services.arrears_import_discard(record=record, actor=request.user)
             messages.info(request, _("The import was discarded; nothing was written."))
         else:
-            result = services.arrears_import_apply(record=record, actor=request.user)
-            if not result.ok:
-                messages.error(
-                    request,
-                    _("The file no longer passes the checks; nothing was written."),
-                )
-            elif result.changed:
-                messages.success(request, _("Import applied."))
+            job = services.arrears_import_confirm(record=record, actor=request.user)
+            if job.status == BackgroundJobStatus.FAILED:
+                messages.error(request, job.message)
             else:
-                messages.info(request, _("No changes: the data already matched this file."))
+                return redirect("core:job_detail", token=job.token)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("employers:import_detail", pk=record.pk)

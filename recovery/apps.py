@@ -32,6 +32,9 @@ class RecoveryConfig(AppConfig):
     ]
 
     def ready(self):
+        from core import background
+        from recovery import services
         from recovery.links import register
 
         register()
+        background.register("demand_letters", services.demand_letters_job)

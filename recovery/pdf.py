@@ -57,7 +57,12 @@ def demand_letters(cases: list[RecoveryCase], today: datetime.date) -> list[Dema
 
 
 def render_demand_notices_pdf(
-    cases: list[RecoveryCase], *, letter: str, today: datetime.date, deadline_days: int = 8
+    cases: list[RecoveryCase],
+    *,
+    letter: str,
+    today: datetime.date,
+    deadline_days: int = 8,
+    progress=None,
 ) -> bytes:
     common = {
         "title": LetterKind(letter).label,
@@ -70,5 +75,7 @@ def render_demand_notices_pdf(
         return render_pdf("recovery/demand_notice_pdf.html", {**common, "letters": []})
     # Each letter its own document: pages numbered per letter.
     return render_pdf_batch(
-        "recovery/demand_notice_pdf.html", [{**common, "letters": [item]} for item in letters]
+        "recovery/demand_notice_pdf.html",
+        [{**common, "letters": [item]} for item in letters],
+        progress=progress,
     )

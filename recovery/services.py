@@ -13,7 +13,10 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from core import background
+from core.models import BackgroundJob
 from core.money import ZERO, format_money
 from core.sql import set_based
 from core.uploads import check_upload
@@ -511,6 +514,66 @@ def demand_notices_issue(*, cases: list[RecoveryCase], actor: User, letter: str)
         )
         count += 1
     return count
+
+
+def demand_letters_start(
+    *, cases: list[RecoveryCase], actor: User, letter: str, deadline_days: int
+) -> BackgroundJob:
+    """A batch of demand letters is built in the background (`demand_letters`): its
+    page shows the progress letter by letter and keeps the PDF for download."""
+    if letter not in LetterKind.values:
+        raise ValidationError(_("Unknown letter."))
+    return background.start(
+        "demand_letters",
+        actor=actor,
+        title=ngettext("%(letter)s: %(count)s letter", "%(letter)s: %(count)s letters", len(cases))
+        % {"letter": LetterKind(letter).label, "count": len(cases)},
+        params={
+            "case_ids": [case.pk for case in cases],
+            "letter": letter,
+            "deadline_days": deadline_days,
+        },
+    )
+
+
+def demand_letters_job(job: BackgroundJob, progress: background.Progress) -> background.Outcome:
+    """The runner of `demand_letters`: the PDF, and a letter follow-up on each case,
+    recorded only once the whole PDF is built."""
+    from recovery.pdf import render_demand_notices_pdf
+
+    params = job.params
+    cases = list(
+        RecoveryCase.objects.filter(pk__in=params["case_ids"])
+        .with_debt()
+        .select_related("employer", "employer__branch", "agent", "level", "branch")
+        .order_by("employer__legal_name")
+    )
+    today = timezone.localdate()
+
+    def letter_done(done: int, total: int) -> None:
+        label = _("%(done)s of %(total)s letters laid out.") % {"done": done, "total": total}
+        progress(done, total + 1, label)
+
+    pdf = render_demand_notices_pdf(
+        cases,
+        letter=params["letter"],
+        today=today,
+        deadline_days=params["deadline_days"],
+        progress=letter_done,
+    )
+    with transaction.atomic():
+        issued = demand_notices_issue(cases=cases, actor=job.created_by, letter=params["letter"])
+    return background.Outcome(
+        message=ngettext(
+            "%(count)s letter is ready; it is recorded on its case.",
+            "%(count)s letters are ready; each is recorded on its case.",
+            issued,
+        )
+        % {"count": issued},
+        content=pdf,
+        filename=f"requerimientos-{today:%Y%m%d}.pdf",
+        content_type="application/pdf",
+    )
 
 
 @transaction.atomic

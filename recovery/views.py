@@ -458,7 +458,22 @@ def demand_notices(request):
             % {"max": MAX_BATCH_LETTERS},
         )
         return redirect(back)
-    return _demand_response(request, cases) or redirect(back)
+    form = DemandForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose the letter and the days to pay."))
+        return redirect(back)
+    # Built in the background: 200 letters take half a minute.
+    try:
+        job = services.demand_letters_start(
+            cases=cases,
+            actor=request.user,
+            letter=form.cleaned_data["letter"],
+            deadline_days=form.cleaned_data["deadline_days"],
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(back)
+    return redirect("core:job_detail", token=job.token)
 
 
 @require_POST

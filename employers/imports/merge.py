@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 import pghistory
@@ -39,6 +40,39 @@ def log_rejected_file(
     result.errors = [error.as_row_error()]
     record_counts(rejected, result)
     return rejected
+
+
+class ImportSteps:
+    """How far an import is, told to a progress callback: reading is most of the time
+    (70 % of the bar, by bytes), the checks and the merge the rest."""
+
+    SCALE = 1000
+
+    def __init__(self, progress: Callable[..., None] | None, size: int) -> None:
+        self.progress = progress
+        self.size = max(size, 1)
+        self.rows = 0
+
+    def reading(self, bytes_read: int, rows_read: int) -> None:
+        self.rows = rows_read
+        if self.progress:
+            done = int(700 * min(bytes_read, self.size) / self.size)
+            label = _("Reading the file: %(rows)s rows read.") % {"rows": f"{rows_read:,}"}
+            self.progress(done, self.SCALE, label)
+
+    def checking(self) -> None:
+        if self.progress:
+            label = _("Checking %(rows)s rows.") % {"rows": f"{self.rows:,}"}
+            self.progress(750, self.SCALE, label, force=True)
+
+    def merging(self, rows: int, dry_run: bool) -> None:
+        if self.progress:
+            label = (
+                _("Comparing %(rows)s rows with the stored periods.")
+                if dry_run
+                else _("Writing the changes of %(rows)s rows.")
+            ) % {"rows": f"{rows:,}"}
+            self.progress(900, self.SCALE, label, force=True)
 
 
 class _Rejected(Exception):
@@ -103,8 +137,12 @@ def run_arrears_import(
     actor=None,
     dry_run: bool = False,
     record: ArrearsImport | None = None,
+    progress: Callable[..., None] | None = None,
 ) -> ImportResult:
     """Validate and, unless dry_run or invalid, apply an arrears file.
+
+    `progress(done, total, label)`, when given, hears how far it is (a background job's
+    progress bar): rows read while the file is copied, then the checks, then the merge.
 
     A real run is logged in `record` (a previewed import being confirmed) or in a new
     ArrearsImport, applied or rejected. A file that cannot be read at all raises
@@ -118,7 +156,8 @@ def run_arrears_import(
         .first()
     )
     try:
-        return _run(path, file_name, actor, dry_run, record, result)
+        steps = ImportSteps(progress, path.stat().st_size)
+        return _run(path, file_name, actor, dry_run, record, result, steps)
     except ImportFileError as exc:
         if not dry_run:
             log_rejected_file(
@@ -134,6 +173,7 @@ def _run(
     dry_run: bool,
     record: ArrearsImport | None,
     result: ImportResult,
+    steps: ImportSteps,
 ) -> ImportResult:
     sha256 = result.sha256
     fmt = sniff_format(path)
@@ -155,16 +195,20 @@ def _run(
             # A CSV is first loaded with its amounts typed: PostgreSQL checks them while
             # copying, which is much cheaper than checking text. Any problem at all sends
             # the file through the all-text path, which reports every bad row.
-            typed = fmt.kind == "csv" and load_staging(cursor, path, fmt, typed=True)
+            typed = fmt.kind == "csv" and load_staging(
+                cursor, path, fmt, typed=True, on_chunk=steps.reading
+            )
             if typed:
+                steps.checking()
                 result.rows_total = build_rows(cursor, typed=True)
             if not typed or (result.rows_total and any_error(cursor)):
                 try:
-                    load_staging(cursor, path, fmt, typed=False)
+                    load_staging(cursor, path, fmt, typed=False, on_chunk=steps.reading)
                 except psycopg.Error as exc:
                     result.errors = copy_error(exc, path, fmt)
                     result.error_count = len(result.errors)
                     raise _Rejected from exc
+                steps.checking()
                 result.rows_total = build_rows(cursor)
                 if result.rows_total and any_error(cursor):
                     result.errors, result.error_count = collect_errors(cursor)
@@ -178,6 +222,7 @@ def _run(
             applied.status = ArrearsImportStatus.APPLIED
             applied.applied_at = timezone.now()
             applied.save()
+            steps.merging(result.rows_total, dry_run)
             created, inserted, updated = merge_rows(cursor)
             result.employers_created = created
             result.periods_created = inserted

@@ -63,7 +63,7 @@ def _create_staging(cursor, header: list[str], typed: bool = False) -> None:
     )
 
 
-def _copy_csv(cursor, path: Path, fmt: FileFormat) -> None:
+def _copy_csv(cursor, path: Path, fmt: FileFormat, on_chunk=None) -> None:
     pg_encoding = "WIN1252" if fmt.encoding == "cp1252" else "UTF8"
     columns = ", ".join(fmt.header)
     delimiter = "';'" if fmt.delimiter == ";" else "','"
@@ -76,18 +76,24 @@ def _copy_csv(cursor, path: Path, fmt: FileFormat) -> None:
         # COPY wants one line ending throughout; keep the file's own.
         newline = b"\r\n" if first_line.endswith(b"\r\n") else b"\n"
         pending = first_line
+        bytes_read, rows_read = len(first_line), 0
         while chunk := fh.read(CHUNK):
             if pending:
                 copy.write(pending)
             pending = chunk
+            bytes_read += len(chunk)
+            rows_read += chunk.count(b"\n")
+            if on_chunk:
+                on_chunk(bytes_read, rows_read)
         # Blank lines at the end of a file (spreadsheet exports leave them) are not rows.
         pending = pending.rstrip(b"\r\n\t ")
         if pending:
             copy.write(pending + newline)
 
 
-def _copy_xlsx(cursor, path: Path, fmt: FileFormat) -> None:
+def _copy_xlsx(cursor, path: Path, fmt: FileFormat, on_chunk=None) -> None:
     columns = ", ".join(["line", *fmt.header])
+    size = path.stat().st_size
     with cursor.copy(f"COPY arrears_staging ({columns}) FROM STDIN") as copy:
         rows = xlsx_rows(path)
         next(rows, None)  # header
@@ -97,9 +103,12 @@ def _copy_xlsx(cursor, path: Path, fmt: FileFormat) -> None:
             values += [None] * (width - len(values))
             if any(value not in (None, "") for value in values):
                 copy.write_row([number, *values])
+            if on_chunk and number % 5000 == 0:
+                # Rows, not bytes, are what a workbook gives: the bar moves by a guess.
+                on_chunk(min(number * 40, size), number - 1)
 
 
-def load_staging(cursor, path: Path, fmt: FileFormat, *, typed: bool) -> bool:
+def load_staging(cursor, path: Path, fmt: FileFormat, *, typed: bool, on_chunk=None) -> bool:
     """Stage the file and check its few-valued columns. With typed=True a COPY error
     means "take the text path" and returns False; with typed=False it is raised."""
     drop_temp_tables(cursor)
@@ -107,9 +116,9 @@ def load_staging(cursor, path: Path, fmt: FileFormat, *, typed: bool) -> bool:
     try:
         with transaction.atomic():
             if fmt.kind == "csv":
-                _copy_csv(cursor, path, fmt)
+                _copy_csv(cursor, path, fmt, on_chunk)
             else:
-                _copy_xlsx(cursor, path, fmt)
+                _copy_xlsx(cursor, path, fmt, on_chunk)
     except psycopg.Error:
         if typed:
             return False

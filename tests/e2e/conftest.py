@@ -57,3 +57,41 @@ def page(browser):
 @pytest.fixture(autouse=True)
 def _reference_data(reference_data):
     """Browser tests are transactional: they need the reference data put back."""
+
+
+@pytest.fixture
+def celery_worker_on_redis(settings):
+    """A real Celery worker (a thread of this process) taking tasks from Redis, on a
+    queue of its own: jobs go through the broker exactly as in production."""
+    import uuid
+
+    import redis
+
+    url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError:
+        message = f"Redis is not reachable at {url}: start it (see DESIGN.md)."
+        if os.environ.get("CI") == "true":
+            pytest.fail(message + " (CI=true: this test must run.)")
+        pytest.skip(message)
+    from celery.contrib.testing.worker import start_worker
+
+    from config.celery import app
+
+    saved = {
+        key: app.conf[key]
+        for key in ("broker_url", "task_always_eager", "task_default_queue", "result_backend")
+    }
+    app.conf.update(
+        broker_url=url,
+        task_always_eager=False,
+        task_default_queue=f"test-{uuid.uuid4().hex}",
+        result_backend=None,
+    )
+    app._pool = None  # no connection kept from another broker
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=20):
+        yield app
+    app.conf.update(saved)
+    app._pool = None

@@ -11,6 +11,7 @@ from recovery.models import (
     StrategyLevel,
 )
 from tests.factories import CaseFactory, EmployerFactory, PeriodFactory
+from tests.jobs import job_output
 
 
 @pytest.mark.django_db
@@ -44,7 +45,7 @@ def test_demand_letters_in_a_batch_cover_each_selected_employer(client, agent_ss
             "deadline_days": 5,
         },
     )
-    assert response.content.startswith(b"%PDF")
+    assert job_output(client, response).startswith(b"%PDF")
     assert FollowUp.objects.filter(letter="final_notice").count() == 2
 
 
@@ -76,7 +77,7 @@ def test_letters_for_every_case_the_filters_give(client, agent_ss, case, branch_
             "deadline_days": 8,
         },
     )
-    assert response.content.startswith(b"%PDF")
+    assert job_output(client, response).startswith(b"%PDF")
     lettered = set(FollowUp.objects.filter(kind="letter").values_list("case_id", flat=True))
     assert lettered == {case.pk, other.pk} and closed.pk not in lettered
 
