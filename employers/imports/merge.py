@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -52,6 +53,19 @@ class ImportSteps:
         self.progress = progress
         self.size = max(size, 1)
         self.rows = 0
+        # Seconds per step (read, stage, check, merge): the benchmark prints them.
+        self.seconds: dict[str, float] = {}
+        self._step = ""
+        self._since = 0.0
+
+    def begin(self, step: str) -> None:
+        now = time.perf_counter()
+        if self._step:
+            self.seconds[self._step] = self.seconds.get(self._step, 0.0) + now - self._since
+        self._step, self._since = step, now
+
+    def end(self) -> None:
+        self.begin("")
 
     def reading(self, bytes_read: int, rows_read: int) -> None:
         self.rows = rows_read
@@ -61,11 +75,13 @@ class ImportSteps:
             self.progress(done, self.SCALE, label)
 
     def checking(self) -> None:
+        self.begin("check")
         if self.progress:
             label = _("Checking %(rows)s rows.") % {"rows": f"{self.rows:,}"}
             self.progress(750, self.SCALE, label, force=True)
 
     def merging(self, rows: int, dry_run: bool) -> None:
+        self.begin("merge")
         if self.progress:
             label = (
                 _("Comparing %(rows)s rows with the stored periods.")
@@ -148,6 +164,8 @@ def run_arrears_import(
     ArrearsImport, applied or rejected. A file that cannot be read at all raises
     ImportFileError and writes nothing but, unless dry_run, its REJECTED log entry.
     """
+    steps = ImportSteps(progress, path.stat().st_size)
+    steps.begin("read")
     sha256 = file_sha256(path)
     result = ImportResult(file_name=file_name, sha256=sha256, dry_run=dry_run)
     result.previous_import = (
@@ -156,7 +174,6 @@ def run_arrears_import(
         .first()
     )
     try:
-        steps = ImportSteps(progress, path.stat().st_size)
         return _run(path, file_name, actor, dry_run, record, result, steps)
     except ImportFileError as exc:
         if not dry_run:
@@ -195,6 +212,7 @@ def _run(
             # A CSV is first loaded with its amounts typed: PostgreSQL checks them while
             # copying, which is much cheaper than checking text. Any problem at all sends
             # the file through the all-text path, which reports every bad row.
+            steps.begin("stage")
             typed = fmt.kind == "csv" and load_staging(
                 cursor, path, fmt, typed=True, on_chunk=steps.reading
             )
@@ -202,6 +220,7 @@ def _run(
                 steps.checking()
                 result.rows_total = build_rows(cursor, typed=True)
             if not typed or (result.rows_total and any_error(cursor)):
+                steps.begin("stage")
                 try:
                     load_staging(cursor, path, fmt, typed=False, on_chunk=steps.reading)
                 except psycopg.Error as exc:
@@ -232,6 +251,8 @@ def _run(
             drop_temp_tables(cursor)
             if dry_run:
                 transaction.set_rollback(True)
+        steps.end()
+        result.step_seconds = steps.seconds
     except _Rejected:
         if not dry_run:
             rejected = record or ArrearsImport(created_by=actor, file_name=file_name)

@@ -79,6 +79,8 @@ class ImportResult:
     error_count: int = 0
     dry_run: bool = False
     previous_import: ArrearsImport | None = None
+    # Seconds per step (read, stage, check, merge), for the benchmark.
+    step_seconds: dict[str, float] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
