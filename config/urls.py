@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from core import views as core_views
 from people import views as people_views
 
 urlpatterns = [
@@ -11,6 +12,7 @@ urlpatterns = [
     path("convenios/", include("agreements.urls")),
     path("juridico/", include("legal.urls")),
     path("tareas/", include("core.urls")),
+    path("salud/", core_views.health, name="health"),
     path("admin/", admin.site.urls),
 ]
 

@@ -106,3 +106,9 @@ def job_download(request: HttpRequest, token):
         filename=job.output_name,
         content_type=job.output_type,
     )
+
+
+def health(request: HttpRequest):
+    """`/salud/`: the app answers (a load balancer's check, and the pages benchmark's
+    bare view: the whole middleware stack and one small template, no query)."""
+    return render(request, "core/health.html")
