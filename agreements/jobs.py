@@ -23,7 +23,7 @@ from agreements.models import (
 )
 from core.nightly import NightlyJob
 from core.sql import analyze_after_bulk, set_based
-from people.notifications import Notice, notices_send
+from people.notifications import Notice, notices_send, notices_send_query
 from recovery.models import CaseStatus
 from recovery.services import cases_transition
 
@@ -85,15 +85,11 @@ def agreements_lapse(*, run_date: datetime.date) -> int:
             run_date=run_date,
             reasons=[reason for *_rest, reason in lapsed],
         )
+        title = _("Agreement lapsed, down payment unpaid:")
+        body = _("The case is back in collection.")
         notices_send(
             notices=[
-                Notice(
-                    agent,
-                    branch,
-                    _("Agreement lapsed, down payment unpaid:") + f" {agreement}",
-                    _("The case is back in collection."),
-                    _url(agreement),
-                )
+                Notice(agent, branch, f"{title} {agreement}", body, _url(agreement))
                 for agreement, _case, branch, agent, _reason in lapsed
             ],
             to_heads=True,
@@ -102,8 +98,18 @@ def agreements_lapse(*, run_date: datetime.date) -> int:
 
 
 def installments_mark_overdue(*, run_date: datetime.date) -> dict[str, int]:
-    """Mark installments overdue past their due date plus grace days, and warn ahead."""
+    """Mark installments overdue past their due date plus grace days, and warn ahead.
+
+    What was marked and warned is staged in temporary tables, and the notices are
+    written from them by one statement each (people's `notices_send_query`): a night
+    with tens of thousands of warnings never builds them one by one in Python."""
+    url_prefix, url_suffix = _url(0).split("0")
     with set_based() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS night_overdue, night_warned")
+        cursor.execute(
+            "CREATE TEMP TABLE night_overdue (agreement_id bigint, branch_id bigint, "
+            "agent_id bigint, installments int) ON COMMIT DROP"
+        )
         cursor.execute(
             """
             WITH marked AS (
@@ -116,6 +122,7 @@ def installments_mark_overdue(*, run_date: datetime.date) -> dict[str, int]:
                    AND i.due_date + p.grace_days < %(day)s
              RETURNING i.agreement_id
             )
+            INSERT INTO night_overdue
             SELECT m.agreement_id, a.branch_id, c.agent_id, count(*)
               FROM marked m JOIN agreements_paymentagreement a ON a.id = m.agreement_id
               JOIN recovery_recoverycase c ON c.id = a.case_id
@@ -123,22 +130,28 @@ def installments_mark_overdue(*, run_date: datetime.date) -> dict[str, int]:
             """,
             {"day": run_date, **_STATUSES},
         )
-        marked = cursor.fetchall()
+        cursor.execute("SELECT coalesce(sum(installments), 0) FROM night_overdue")
+        overdue = cursor.fetchone()[0]
         # The breach job reads the overdue installments next, in this same night.
-        analyze_after_bulk(cursor, "agreements_installment", sum(row[3] for row in marked))
-        notices_send(
-            notices=[
-                Notice(
-                    agent,
-                    branch,
-                    _("Installment missed on agreement") + f" {agreement}",
-                    _("An installment is overdue past its grace days."),
-                    _url(agreement),
-                )
-                for agreement, branch, agent, _count in marked
-            ]
+        analyze_after_bulk(cursor, "agreements_installment", overdue)
+        notices_send_query(
+            targets="""
+                SELECT agent_id, branch_id, %(title)s || ' ' || agreement_id, %(body)s,
+                       %(url_prefix)s || agreement_id || %(url_suffix)s
+                  FROM night_overdue
+            """,
+            params={
+                "title": _("Installment missed on agreement"),
+                "body": _("An installment is overdue past its grace days."),
+                "url_prefix": url_prefix,
+                "url_suffix": url_suffix,
+            },
         )
         max_warning = AgreementPolicy.objects.aggregate(days=Max("warning_days"))["days"] or 0
+        cursor.execute(
+            "CREATE TEMP TABLE night_warned (agreement_id bigint, branch_id bigint, "
+            "agent_id bigint, number int, due_date date) ON COMMIT DROP"
+        )
         cursor.execute(
             """
             WITH warned AS (
@@ -152,27 +165,32 @@ def installments_mark_overdue(*, run_date: datetime.date) -> dict[str, int]:
                    AND i.due_date <= %(day)s::date + %(max_warning)s
              RETURNING i.agreement_id, i.number, i.due_date
             )
+            INSERT INTO night_warned
             SELECT w.agreement_id, a.branch_id, c.agent_id, w.number, w.due_date
               FROM warned w JOIN agreements_paymentagreement a ON a.id = w.agreement_id
               JOIN recovery_recoverycase c ON c.id = a.case_id
             """,
             {"day": run_date, "max_warning": max_warning, **_STATUSES},
         )
-        warned = cursor.fetchall()
-        notices_send(
-            notices=[
-                Notice(
-                    agent,
-                    branch,
-                    _("Installment falling due on agreement") + f" {agreement}",
-                    _("Installment %(number)s unpaid, due on %(due)s")
-                    % {"number": number, "due": due.strftime("%d/%m/%Y")},
-                    _url(agreement),
-                )
-                for agreement, branch, agent, number, due in warned
-            ]
+        warned = cursor.rowcount
+        # The body is the translated text with its placeholders filled in SQL.
+        notices_send_query(
+            targets="""
+                SELECT agent_id, branch_id, %(title)s || ' ' || agreement_id,
+                       replace(replace(%(body)s, '%%(number)s', number::text),
+                               '%%(due)s', to_char(due_date, 'DD/MM/YYYY')),
+                       %(url_prefix)s || agreement_id || %(url_suffix)s
+                  FROM night_warned
+            """,
+            params={
+                "title": _("Installment falling due on agreement"),
+                "body": _("Installment %(number)s unpaid, due on %(due)s"),
+                "url_prefix": url_prefix,
+                "url_suffix": url_suffix,
+            },
         )
-    return {"overdue": sum(row[3] for row in marked), "warned": len(warned)}
+        cursor.execute("DROP TABLE night_overdue, night_warned")
+    return {"overdue": overdue, "warned": warned}
 
 
 def agreements_breach(*, run_date: datetime.date) -> int:
@@ -288,15 +306,11 @@ def agreements_breach(*, run_date: datetime.date) -> int:
             },
         )
         breached = cursor.fetchall()
+        title = _("Agreement breached and referred to the Legal Unit:")
+        body = _("The case was referred to the Legal Unit, pending its acceptance.")
         notices_send(
             notices=[
-                Notice(
-                    agent,
-                    branch,
-                    _("Agreement breached and referred to the Legal Unit:") + f" {agreement}",
-                    _("The case was referred to the Legal Unit, pending its acceptance."),
-                    _url(agreement),
-                )
+                Notice(agent, branch, f"{title} {agreement}", body, _url(agreement))
                 for agreement, branch, agent in breached
             ],
             to_heads=True,
@@ -341,11 +355,10 @@ def agreements_complete(*, run_date: datetime.date) -> int:
             from_statuses=[CaseStatus.AGREEMENT],
             run_date=run_date,
         )
+        title = _("Agreement completed:")
         notices_send(
             notices=[
-                Notice(
-                    agent, branch, _("Agreement completed:") + f" {agreement}", "", _url(agreement)
-                )
+                Notice(agent, branch, f"{title} {agreement}", "", _url(agreement))
                 for agreement, _case, branch, agent in done
             ]
         )

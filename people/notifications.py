@@ -38,13 +38,39 @@ def notices_send(
     copies go after commit. Returns how many notifications were written."""
     if not notices:
         return 0
+    targets = """
+        SELECT * FROM unnest(%(agents)s::bigint[], %(branches)s::bigint[],
+                             %(titles)s::text[], %(bodies)s::text[], %(urls)s::text[])
+               AS t(agent_id, branch_id, title, body, url)
+    """
+    params = {
+        "agents": [n.agent_id for n in notices],
+        "branches": [n.branch_id for n in notices],
+        "titles": [n.title for n in notices],
+        "bodies": [n.body for n in notices],
+        "urls": [n.url for n in notices],
+    }
+    return notices_send_query(
+        targets=targets, params=params, to_agent=to_agent, to_heads=to_heads, to_roles=to_roles
+    )
+
+
+def notices_send_query(
+    *,
+    targets: str,
+    params: dict,
+    to_agent: bool = True,
+    to_heads: bool = False,
+    to_roles: tuple[str, ...] = (),
+) -> int:
+    """notices_send for notices a query gives: `targets` is a SELECT of (agent_id,
+    branch_id, title, body, url) with its `params` (named). A nightly job that stages
+    what happened in a table of its own passes a SELECT of it, and tens of thousands of
+    notices never travel through Python."""
     with connection.cursor() as cursor:
         cursor.execute(
-            """
-            WITH targets AS (
-                SELECT * FROM unnest(%(agents)s::bigint[], %(branches)s::bigint[],
-                                     %(titles)s::text[], %(bodies)s::text[], %(urls)s::text[])
-                       AS t(agent_id, branch_id, title, body, url)
+            f"""
+            WITH targets (agent_id, branch_id, title, body, url) AS ({targets}
             ), heads AS (
                 SELECT u.id, u.branch_id, g.name AS role
                   FROM people_user u
@@ -72,11 +98,7 @@ def notices_send(
             SELECT user_id, now(), title, body, url FROM recipients
             """,
             {
-                "agents": [n.agent_id for n in notices],
-                "branches": [n.branch_id for n in notices],
-                "titles": [n.title for n in notices],
-                "bodies": [n.body for n in notices],
-                "urls": [n.url for n in notices],
+                **params,
                 "to_agent": to_agent,
                 "to_heads": to_heads,
                 "roles": [str(role) for role in to_roles],

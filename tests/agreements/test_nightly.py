@@ -191,6 +191,13 @@ def test_warning_before_an_installment_falls_due_is_sent_once(active, policy, ag
     assert installments_mark_overdue(run_date=day)["warned"] == 1
     assert installments_mark_overdue(run_date=day + datetime.timedelta(days=1))["warned"] == 0
     assert Notification.objects.filter(user=agent_ss).count() == 1
+    # In Spanish, with the number, the date and the agreement's page.
+    notice = Notification.objects.get(user=agent_ss)
+    assert notice.title.endswith(f" {active.pk}")
+    assert notice.body == (f"Cuota {first.number} sin pagar, vence el {first.due_date:%d/%m/%Y}"), (
+        notice.body
+    )
+    assert notice.url == f"/convenios/{active.pk}/"
 
 
 @pytest.mark.django_db
