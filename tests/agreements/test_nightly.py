@@ -194,9 +194,8 @@ def test_warning_before_an_installment_falls_due_is_sent_once(active, policy, ag
     # In Spanish, with the number, the date and the agreement's page.
     notice = Notification.objects.get(user=agent_ss)
     assert notice.title.endswith(f" {active.pk}")
-    assert notice.body == (f"Cuota {first.number} sin pagar, vence el {first.due_date:%d/%m/%Y}"), (
-        notice.body
-    )
+    expected = f"Cuota n.º {first.number} pendiente, vence el {first.due_date:%d/%m/%Y}"
+    assert notice.body == expected
     assert notice.url == f"/convenios/{active.pk}/"
 
 
