@@ -4,7 +4,7 @@ PY := .venv/bin/python
 export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON := python3.11
 
-.PHONY: install run stop test lint format check-browser messages bench
+.PHONY: install run stop test lint format check-browser messages bench bench-on
 
 # `make run V=1` shows every migration and job line; by default only the users and URL.
 ifeq ($(V),1)
@@ -59,6 +59,18 @@ messages:
 	@DJANGO_ENV=development $(PY) manage.py makemessages -l es --no-location --ignore=.venv --ignore=.data
 	@DJANGO_ENV=development $(PY) manage.py compilemessages --ignore=.venv
 
+# Every benchmark on the embedded PostgreSQL 18 and, when DATABASE_URL is given, again on
+# that server (CI's and production's PostgreSQL 15): a plan fast on one can be slow on the
+# other. Each prints its engine first. Scratch databases only (recupera_bench,
+# recupera_pages), never the application's own.
 bench: install
-	@DJANGO_ENV=development $(PY) bench/import_arrears.py --rows 1000000
-	@DJANGO_ENV=development $(PY) bench/breach_job.py --agreements 100000 --installments 10
+	@$(MAKE) --no-print-directory bench-on BENCH_URL=
+	@if [ -n "$$DATABASE_URL" ]; then $(MAKE) --no-print-directory bench-on BENCH_URL="$$DATABASE_URL"; fi
+
+bench-on:
+	@if [ -n "$(BENCH_URL)" ]; then export DATABASE_URL="$(BENCH_URL)"; else unset DATABASE_URL; fi; \
+	  export DJANGO_ENV=development LOG_LEVEL=WARNING; \
+	  $(PY) bench/import_arrears.py --rows 1000000 && \
+	  $(PY) bench/breach_job.py --agreements 100000 --installments 10 && \
+	  $(PY) bench/breach_job.py --scale && \
+	  $(PY) bench/pages.py --employers 50000
