@@ -29,3 +29,91 @@ def test_no_nightly_job_joins_two_large_sets_by_nested_loop():
     assert results["installments_mark_overdue"]["overdue"] > AGREEMENTS // 2
     assert len(plans) > 20
     assert quadratic_joins(plans, threshold=THRESHOLD) == []
+
+
+def _night_with_every_job_busy() -> None:
+    """The bench's agreements (overdue installments, breaches, referrals), plus what
+    the other jobs work on: employers in arrears without a case (cases_open) and
+    promises falling due (promises_evaluate); strategy levels and snapshots read every
+    case and employer."""
+    from django.db import connection
+
+    from people.models import Branch
+    from people.roles import Role
+    from tests.factories import UserFactory
+
+    build(AGREEMENTS, 6, fresh=False)
+    UserFactory(role=Role.AGENT, branch=Branch.objects.get(code="SS"))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            WITH new AS (
+                INSERT INTO employers_employer
+                    (employer_number, person_type, nit, dui, nrc, legal_name, trade_name,
+                     economic_activity, sector, address, phone, email, legal_representative,
+                     branch_id, status, created_at, updated_at, legal_representative_dui)
+                SELECT (800000000 + g)::text, 'legal',
+                       '06140101902' || lpad((g %% 1000)::text, 3, '0'),
+                       '', '', 'Sin caso ' || g, '', '', 'private', '', '', '', '',
+                       (SELECT id FROM people_branch WHERE code = 'SS'), 'active', now(), now(), ''
+                  FROM generate_series(1, %(n)s) g
+                RETURNING id
+            )
+            INSERT INTO employers_contributionperiod
+                (employer_id, period, due_date, employer_share, worker_share, fines,
+                 surcharges, paid)
+            SELECT new.id, m::date, (m + interval '1 month 14 days')::date, 900, 300, 0, 0, 0
+              FROM new, generate_series(date_trunc('month', %(day)s::date - 400),
+                                        date_trunc('month', %(day)s::date - 100),
+                                        interval '1 month') m
+            """,
+            {"n": AGREEMENTS, "day": RUN_DATE},
+        )
+        cursor.execute(
+            """
+            INSERT INTO recovery_paymentpromise
+                (case_id, amount, promised_on, baseline_paid, status, created_at)
+            SELECT c.id, 100, %(day)s::date - 1, 0, 'pending', now()
+              FROM recovery_recoverycase c
+             ORDER BY c.id LIMIT %(n)s
+            """,
+            {"n": AGREEMENTS, "day": RUN_DATE},
+        )
+
+
+# Run for their plans on an empty set: this data set has no agreement that lapses or
+# is paid up (the bench's agreements are all active and in arrears).
+IDLE_HERE = {"agreements_lapse", "agreements_complete"}
+JOBS = [
+    "cases_open",
+    "promises_evaluate",
+    "agreements_lapse",
+    "installments_mark_overdue",
+    "agreements_breach",
+    "referrals_from_breaches",
+    "agreements_complete",
+    "strategy_advance",
+    "snapshots_take",
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", JOBS)
+def test_each_nightly_job_is_linear_on_stale_statistics(name):
+    """The night runs in order; only `name`'s own statements are examined."""
+    from core.nightly import nightly_jobs
+
+    _night_with_every_job_busy()
+    jobs = {job.name: job for job in nightly_jobs()}
+    assert name in jobs
+    for job in nightly_jobs():
+        if job.name == name:
+            with executed_plans() as plans:
+                done = job.run(run_date=RUN_DATE)
+            break
+        job.run(run_date=RUN_DATE)
+    assert plans, f"{name} ran no statement"
+    if name not in IDLE_HERE:  # it had rows to read and write: its plans tell
+        rows = done if isinstance(done, int) else sum(done.values())
+        assert rows > 0, f"{name} found nothing to do: the data set does not exercise it"
+    assert quadratic_joins(plans, threshold=THRESHOLD) == []
