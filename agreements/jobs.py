@@ -208,7 +208,13 @@ def agreements_breach(*, run_date: datetime.date) -> int:
     The breach date is the night the first of the rules met was first met — not the
     night the job happens to run (a night run late, a catch-up after an outage) — and
     never a night the case was on hold."""
+    url_prefix, url_suffix = _url(0).split("0")
     with set_based() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS night_breached")
+        cursor.execute(
+            "CREATE TEMP TABLE night_breached (agreement_id bigint, branch_id bigint, "
+            "agent_id bigint) ON COMMIT DROP"
+        )
         cursor.execute(
             """
             WITH rule AS (
@@ -289,6 +295,7 @@ def agreements_breach(*, run_date: datetime.date) -> int:
                 SELECT id, now(), %(kind)s, %(active_label)s, %(breached_label)s, breach_reason
                   FROM breached
             )
+            INSERT INTO night_breached
             SELECT b.id, b.branch_id, c.agent_id
               FROM breached b JOIN recovery_recoverycase c ON c.id = b.case_id
             """,
@@ -305,17 +312,23 @@ def agreements_breach(*, run_date: datetime.date) -> int:
                 **_STATUSES,
             },
         )
-        breached = cursor.fetchall()
-        title = _("Agreement breached and referred to the Legal Unit:")
-        body = _("The case was referred to the Legal Unit, pending its acceptance.")
-        notices_send(
-            notices=[
-                Notice(agent, branch, f"{title} {agreement}", body, _url(agreement))
-                for agreement, branch, agent in breached
-            ],
+        breached = cursor.rowcount
+        notices_send_query(
+            targets="""
+                SELECT agent_id, branch_id, %(title)s || ' ' || agreement_id, %(body)s,
+                       %(url_prefix)s || agreement_id || %(url_suffix)s
+                  FROM night_breached
+            """,
+            params={
+                "title": _("Agreement breached and referred to the Legal Unit:"),
+                "body": _("The case was referred to the Legal Unit, pending its acceptance."),
+                "url_prefix": url_prefix,
+                "url_suffix": url_suffix,
+            },
             to_heads=True,
         )
-    return len(breached)
+        cursor.execute("DROP TABLE night_breached")
+    return breached
 
 
 def agreements_complete(*, run_date: datetime.date) -> int:
