@@ -48,7 +48,8 @@ def test_demo_users_cover_every_role():
 
 
 @pytest.mark.django_db
-def test_demo_activity_goes_through_the_services_once():
+def test_demo_activity_goes_through_the_services_once(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path  # the letters' PDF and the refused upload
     from django.utils import timezone
 
     from agreements.models import PaymentAgreement
@@ -74,5 +75,16 @@ def test_demo_activity_goes_through_the_services_once():
         "returned",
     }
     assert PaymentAgreement.objects.filter(status="lapsed").exists()
+    # Background work in both ends: an agent's letters (done, the PDF kept) and the
+    # head's refused file (failed, with the reason; its import logged as rejected).
+    from core.models import BackgroundJob
+    from employers.models import ArrearsImport
+
+    jobs = dict(BackgroundJob.objects.values_list("kind", "status"))
+    assert jobs == {"demand_letters": "done", "arrears_check": "failed"}
+    assert BackgroundJob.objects.get(kind="demand_letters").output_file
+    assert "0x81" in BackgroundJob.objects.get(kind="arrears_check").message
+    assert ArrearsImport.objects.filter(status="rejected").exists()
     call_command("seed_demo_stories", stdout=io.StringIO())
     assert LegalReferral.objects.count() == 3
+    assert BackgroundJob.objects.count() == 2
