@@ -41,6 +41,25 @@ def _url(agreement_id: int) -> str:
     return f"/convenios/{agreement_id}/"
 
 
+def _notify_staged(
+    table: str, *, title: str, body: str, body_sql: str = "%(body)s", to_heads: bool = False
+) -> None:
+    """One notice per row of a night's staging `table` (agreement_id, branch_id,
+    agent_id, ...), written in one statement: `title` and the agreement's number, the
+    body (`body_sql` may fill the translated `body`'s placeholders from the row's
+    columns), a link to the agreement's page."""
+    url_prefix, url_suffix = _url(0).split("0")
+    notices_send_query(
+        targets=f"""
+            SELECT agent_id, branch_id, %(title)s || ' ' || agreement_id, {body_sql},
+                   %(url_prefix)s || agreement_id || %(url_suffix)s
+              FROM {table}
+        """,
+        params={"title": title, "body": body, "url_prefix": url_prefix, "url_suffix": url_suffix},
+        to_heads=to_heads,
+    )
+
+
 def agreements_lapse(*, run_date: datetime.date) -> int:
     """A signed (or legalized) agreement whose down payment is still unpaid
     down_payment_days after signing lapses: its case goes back to collection (recovery's
@@ -103,7 +122,6 @@ def installments_mark_overdue(*, run_date: datetime.date) -> dict[str, int]:
     What was marked and warned is staged in temporary tables, and the notices are
     written from them by one statement each (people's `notices_send_query`): a night
     with tens of thousands of warnings never builds them one by one in Python."""
-    url_prefix, url_suffix = _url(0).split("0")
     with set_based() as cursor:
         cursor.execute("DROP TABLE IF EXISTS night_overdue, night_warned")
         cursor.execute(
@@ -134,18 +152,10 @@ def installments_mark_overdue(*, run_date: datetime.date) -> dict[str, int]:
         overdue = cursor.fetchone()[0]
         # The breach job reads the overdue installments next, in this same night.
         analyze_after_bulk(cursor, "agreements_installment", overdue)
-        notices_send_query(
-            targets="""
-                SELECT agent_id, branch_id, %(title)s || ' ' || agreement_id, %(body)s,
-                       %(url_prefix)s || agreement_id || %(url_suffix)s
-                  FROM night_overdue
-            """,
-            params={
-                "title": _("Installment missed on agreement"),
-                "body": _("An installment is overdue past its grace days."),
-                "url_prefix": url_prefix,
-                "url_suffix": url_suffix,
-            },
+        _notify_staged(
+            "night_overdue",
+            title=_("Installment missed on agreement"),
+            body=_("An installment is overdue past its grace days."),
         )
         max_warning = AgreementPolicy.objects.aggregate(days=Max("warning_days"))["days"] or 0
         cursor.execute(
@@ -173,21 +183,12 @@ def installments_mark_overdue(*, run_date: datetime.date) -> dict[str, int]:
             {"day": run_date, "max_warning": max_warning, **_STATUSES},
         )
         warned = cursor.rowcount
-        # The body is the translated text with its placeholders filled in SQL.
-        notices_send_query(
-            targets="""
-                SELECT agent_id, branch_id, %(title)s || ' ' || agreement_id,
-                       replace(replace(%(body)s, '%%(number)s', number::text),
-                               '%%(due)s', to_char(due_date, 'DD/MM/YYYY')),
-                       %(url_prefix)s || agreement_id || %(url_suffix)s
-                  FROM night_warned
-            """,
-            params={
-                "title": _("Installment falling due on agreement"),
-                "body": _("Installment %(number)s unpaid, due on %(due)s"),
-                "url_prefix": url_prefix,
-                "url_suffix": url_suffix,
-            },
+        _notify_staged(
+            "night_warned",
+            title=_("Installment falling due on agreement"),
+            body=_("Installment %(number)s unpaid, due on %(due)s"),
+            body_sql="""replace(replace(%(body)s, '%%(number)s', number::text),
+                                '%%(due)s', to_char(due_date, 'DD/MM/YYYY'))""",
         )
         cursor.execute("DROP TABLE night_overdue, night_warned")
     return {"overdue": overdue, "warned": warned}
@@ -208,7 +209,6 @@ def agreements_breach(*, run_date: datetime.date) -> int:
     The breach date is the night the first of the rules met was first met — not the
     night the job happens to run (a night run late, a catch-up after an outage) — and
     never a night the case was on hold."""
-    url_prefix, url_suffix = _url(0).split("0")
     with set_based() as cursor:
         cursor.execute("DROP TABLE IF EXISTS night_breached")
         cursor.execute(
@@ -313,18 +313,10 @@ def agreements_breach(*, run_date: datetime.date) -> int:
             },
         )
         breached = cursor.rowcount
-        notices_send_query(
-            targets="""
-                SELECT agent_id, branch_id, %(title)s || ' ' || agreement_id, %(body)s,
-                       %(url_prefix)s || agreement_id || %(url_suffix)s
-                  FROM night_breached
-            """,
-            params={
-                "title": _("Agreement breached and referred to the Legal Unit:"),
-                "body": _("The case was referred to the Legal Unit, pending its acceptance."),
-                "url_prefix": url_prefix,
-                "url_suffix": url_suffix,
-            },
+        _notify_staged(
+            "night_breached",
+            title=_("Agreement breached and referred to the Legal Unit:"),
+            body=_("The case was referred to the Legal Unit, pending its acceptance."),
             to_heads=True,
         )
         cursor.execute("DROP TABLE night_breached")

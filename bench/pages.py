@@ -89,7 +89,6 @@ def pages() -> dict[str, tuple[str, str]]:
     """page name -> (user, path): real objects of the seeded data."""
     from agreements.models import PaymentAgreement
     from employers.models import Employer
-    from legal.models import LegalReferral  # noqa: F401 - the inbox has referrals
     from people.models import User
     from recovery.models import RecoveryCase
 
