@@ -61,7 +61,7 @@ def arrears_import_upload(*, upload: UploadedFile, actor) -> BackgroundJob:
             "arrears_check",
             actor=actor,
             title=_("Arrears import: checking %(file)s") % {"file": upload.name},
-            params={"stored": path.name, "file_name": upload.name},
+            params={"stored": path.name, "file_name": upload.name, "sha256": sha256},
             dedupe_key=f"arrears-file:{sha256}",
         )
     except background.AlreadyRunning:
@@ -69,15 +69,23 @@ def arrears_import_upload(*, upload: UploadedFile, actor) -> BackgroundJob:
         raise
 
 
-def arrears_import_preview(*, path: Path, file_name: str, actor, progress=None) -> ArrearsImport:
+def arrears_import_preview(
+    *, path: Path, file_name: str, actor, progress=None, sha256: str | None = None
+) -> ArrearsImport:
     """Check a stored arrears file without writing any period.
 
     Returns a PREVIEWED import to confirm, or a REJECTED one listing every bad row.
     Raises ValidationError when the file cannot be read at all (then the file is
     removed and the refusal logged)."""
+    sha256 = sha256 or file_sha256(path)
     try:
         result = run_arrears_import(
-            path=path, file_name=file_name, actor=actor, dry_run=True, progress=progress
+            path=path,
+            file_name=file_name,
+            actor=actor,
+            dry_run=True,
+            progress=progress,
+            sha256=sha256,
         )
     except ImportFileError as exc:
         # Refused as a whole: the file goes, its log entry stays.
@@ -85,7 +93,7 @@ def arrears_import_preview(*, path: Path, file_name: str, actor, progress=None) 
             record=None,
             actor=actor,
             file_name=file_name,
-            sha256=file_sha256(path),
+            sha256=sha256,
             error=exc,
         )
         path.unlink(missing_ok=True)
@@ -134,6 +142,7 @@ def arrears_import_apply(*, record: ArrearsImport, actor, progress=None) -> Impo
                 actor=actor,
                 record=record,
                 progress=progress,
+                sha256=record.sha256 or None,
             )
         except ImportFileError as exc:
             raise ValidationError(str(exc), code="file") from exc
@@ -149,6 +158,7 @@ def check_job(job: BackgroundJob, progress: background.Progress) -> background.O
         file_name=job.params["file_name"],
         actor=job.created_by,
         progress=progress,
+        sha256=job.params.get("sha256"),
     )
     return background.Outcome(redirect=reverse("employers:import_detail", args=[record.pk]))
 

@@ -154,8 +154,12 @@ def run_arrears_import(
     dry_run: bool = False,
     record: ArrearsImport | None = None,
     progress: Callable[..., None] | None = None,
+    sha256: str | None = None,
 ) -> ImportResult:
     """Validate and, unless dry_run or invalid, apply an arrears file.
+
+    `sha256`: the file's, when the caller has it already (a stored upload); else it is
+    computed here.
 
     `progress(done, total, label)`, when given, hears how far it is (a background job's
     progress bar): rows read while the file is copied, then the checks, then the merge.
@@ -166,7 +170,7 @@ def run_arrears_import(
     """
     steps = ImportSteps(progress, path.stat().st_size)
     steps.begin("read")
-    sha256 = file_sha256(path)
+    sha256 = sha256 or file_sha256(path)
     result = ImportResult(file_name=file_name, sha256=sha256, dry_run=dry_run)
     result.previous_import = (
         ArrearsImport.objects.filter(sha256=sha256, status=ArrearsImportStatus.APPLIED)
