@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",
     "django.contrib.humanize",
     "django.contrib.postgres",
     "django_filters",
@@ -95,13 +96,23 @@ TEMPLATES = [
     },
 ]
 
+# Widgets render from the project's templates first: templates/django/forms/widgets/
+# holds a select that writes its options inline (one include per option was a third of
+# a list page's time).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+
 # --- Database: PostgreSQL only -------------------------------------------------
 import dj_database_url  # noqa: E402
 
 DATABASE_URL = env_str("DATABASE_URL", "") or embedded_database_url(
     BASE_DIR / ".data" / "postgres", env_str("EMBEDDED_DATABASE_NAME", "recupera")
 )
-_db = dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("CONN_MAX_AGE", 0))
+# Persistent connections (a minute, checked before reuse): a new PostgreSQL connection per
+# request cost a page 5-10 ms and halved the bare view's throughput under gunicorn
+# (bench/pages.py). CONN_MAX_AGE=0 closes each at the end of its request.
+_db = dj_database_url.parse(
+    DATABASE_URL, conn_max_age=env_int("CONN_MAX_AGE", 60), conn_health_checks=True
+)
 if _db["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL (postgres://...).")
 # The embedded server listens on a Unix socket given as ?host=/path.

@@ -36,6 +36,8 @@ class EmployerTable(tables.Table):
             "oldest_arrears_period",
         ]
         empty_text = _("No employer matches these filters.")
+        # Rows written out in the template; a test holds it equal to the generic rendering.
+        template_name = "employers/_employer_table.html"
         row_attrs = {"class": lambda record: "arrears" if record.arrears > 0 else ""}
 
     def render_legal_name(self, record):

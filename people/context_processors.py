@@ -5,10 +5,20 @@ from people.registry import menu_entries
 
 
 def navigation(request) -> dict:
-    """The menu entries the user's role may use, as the installed apps declare them."""
+    """The menu entries the user's role may use, as the installed apps declare them.
+
+    Worked out once per request: a page that renders a nested template with the
+    request (django-tables2's render_table does) runs the context processors again."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
+    cached = getattr(request, "_recupera_navigation", None)
+    if cached is None:
+        cached = request._recupera_navigation = _navigation(user)
+    return cached
+
+
+def _navigation(user) -> dict:
     items = [
         (entry.label, reverse(entry.url_name))
         for entry in menu_entries()

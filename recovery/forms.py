@@ -114,7 +114,9 @@ class AssignForm(forms.Form):
         agents = User.objects.filter(groups__name=Role.AGENT.value, is_active=True)
         if branch_id is not None:
             agents = agents.filter(branch_id=branch_id)
-        self.fields["agent"].queryset = agents.order_by("first_name", "last_name")
+        self.fields["agent"].queryset = agents.select_related("branch").order_by(
+            "first_name", "last_name"
+        )
         self.fields["agent"].label_from_instance = lambda u: (
             f"{u.get_full_name() or u.username} ({u.branch.code if u.branch else '—'})"
         )

@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,6 +14,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from django_tables2 import SingleTableMixin
 
 from core.exports import FilteredExportMixin
+from core.pagination import KeysFirstPaginator
 from core.views import form_refused, reported
 from employers.queries import account_statement
 from people.access import sees_all_branches
@@ -87,7 +87,7 @@ def queue(request):
     cases = work_queue(request.user, today, agent=agent)
     if branch is not None:
         cases = cases.filter(branch=branch)
-    page = Paginator(cases, 25).get_page(request.GET.get("page"))
+    page = KeysFirstPaginator(cases, 25).get_page(request.GET.get("page"))
     return render(
         request,
         "recovery/queue.html",

@@ -334,6 +334,10 @@ class RecoveryCase(models.Model):
             "employer": self.employer.legal_name,
         }
 
+    def get_priority_display(self) -> str:
+        """The label of `priority`, annotated by with_priority()."""
+        return Priority(self.priority).label
+
     @property
     def allowed_transitions(self) -> list[str]:
         """The statuses a user may move the case to by hand: never into or out of

@@ -1,0 +1,157 @@
+"""The list pages' speed work keeps what the pages show (issue 11, pages bench).
+
+The case and employer tables write their rows out in their own templates instead of
+django-tables2's generic cell rendering: each must render exactly what the generic
+one renders from the same columns. The work queue reads its page by keys first, the
+menu is worked out once per request, and the reassignment form names each agent's
+branch without a query per agent."""
+
+import datetime
+import re
+from decimal import Decimal
+
+import pytest
+from django.core.paginator import Paginator
+from django.db import connection
+from django.template import Context, Template
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from core.pagination import KeysFirstPaginator
+from employers.models import Employer
+from employers.tables import EmployerTable
+from people.roles import Role
+from recovery.models import RecoveryCase, StrategyLevel
+from recovery.queries import work_queue
+from recovery.tables import CaseTable
+from tests.factories import CaseFactory, EmployerFactory, PeriodFactory, UserFactory
+
+
+def _tbody(html: str) -> str:
+    body = re.search(r"<tbody.*?</tbody>", html, re.S)[0]
+    return re.sub(r"\s+", " ", re.sub(r">\s+<", "><", body)).strip()
+
+
+def _both(table_class, queryset, user):
+    request = RequestFactory().get("/")
+    request.user = user
+    fast = table_class(queryset, request=request)
+    generic = table_class(queryset, request=request, template_name="django_tables2/table.html")
+    if not user.has_perm("recovery.change_recoverycase"):
+        fast.exclude = generic.exclude = ("select",)
+    template = Template("{% load django_tables2 %}{% render_table table %}")
+    return (
+        template.render(Context({"table": fast, "request": request})),
+        template.render(Context({"table": generic, "request": request})),
+    )
+
+
+def _cases(branch, agent, today):
+    level = StrategyLevel.objects.first()
+    for n, (amount, fields) in enumerate(
+        [
+            ("6000.00", {"agent": agent, "level": level, "broken_promises": 1}),
+            ("120.50", {"agent": agent, "last_action_on": today}),
+            ("0.00", {"agent": None}),
+            ("1500.00", {"agent": agent, "status": "in_contact"}),
+        ]
+    ):
+        employer = EmployerFactory(
+            branch=branch,
+            legal_name=f"Comercial <Núm. {n}> & Hijos",
+            trade_name="" if n else "Tienda",
+        )
+        if amount != "0.00":
+            PeriodFactory(
+                employer=employer,
+                period=datetime.date(2026, 1, 1),
+                due_date=today - datetime.timedelta(days=200 - n * 50),
+                employer_share=Decimal(amount),
+                worker_share=Decimal("0"),
+            )
+        CaseFactory(employer=employer, **fields)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [Role.AGENT, Role.AUDITOR])
+def test_the_case_table_renders_what_the_generic_table_renders(role, branch_ss, agent_ss):
+    today = timezone.localdate()
+    _cases(branch_ss, agent_ss, today)
+    user = agent_ss if role == Role.AGENT else UserFactory(role=role)
+    queryset = (
+        RecoveryCase.objects.with_debt()
+        .with_priority()
+        .select_related("employer", "branch", "agent", "level")
+        .order_by("pk")
+    )
+    fast, generic = _both(CaseTable, queryset, user)
+    assert _tbody(fast) == _tbody(generic)
+    assert fast.count("<tr") == generic.count("<tr") == 5
+    assert ('name="select"' in fast) is (role == Role.AGENT)
+    assert "Comercial &lt;Núm. 0&gt; &amp; Hijos" in fast
+
+
+@pytest.mark.django_db
+def test_the_employer_table_renders_what_the_generic_table_renders(branch_ss, head):
+    today = timezone.localdate()
+    _cases(branch_ss, None, today)
+    EmployerFactory(branch=branch_ss, legal_name="Juan Pérez", trade_name="Tienda Juan")
+    queryset = Employer.objects.with_arrears().select_related("branch").order_by("pk")
+    fast, generic = _both(EmployerTable, queryset, head)
+    assert _tbody(fast) == _tbody(generic)
+    assert fast.count("<tr") == 6
+    assert 'class="arrears even"' in fast
+
+
+@pytest.mark.django_db
+def test_the_queue_pages_by_keys_in_the_same_order(client, agent_ss, branch_ss):
+    today = timezone.localdate()
+    for n in range(30):
+        employer = EmployerFactory(branch=branch_ss)
+        PeriodFactory(
+            employer=employer,
+            due_date=today - datetime.timedelta(days=10 + n),
+            employer_share=Decimal(100 + (n * 37) % 11),
+        )
+        CaseFactory(employer=employer, agent=agent_ss, broken_promises=n % 7 == 0)
+    cases = work_queue(agent_ss, today, agent=agent_ss)
+    for number in (1, 2):
+        plain = Paginator(cases, 25).page(number)
+        keys_first = KeysFirstPaginator(cases, 25).page(number)
+        assert [c.pk for c in keys_first] == [c.pk for c in plain]
+        assert [c.debt for c in keys_first] == [c.debt for c in plain]
+    with CaptureQueriesContext(connection) as queries:
+        page = KeysFirstPaginator(cases, 25).page(1)
+        [case.employer.legal_name for case in page]
+    # count, keys, rows: no query per case, and the sort reads no employer.
+    assert len(queries) == 3
+    assert (
+        "employers_employer"
+        not in queries.captured_queries[1]["sql"].split("FROM", 1)[1].split("WHERE")[0]
+    )
+
+
+@pytest.mark.django_db
+def test_the_menu_is_worked_out_once_per_page(client, agent_ss, case):
+    client.force_login(agent_ss)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("recovery:case_list")).status_code == 200
+    unread = [q for q in queries.captured_queries if "people_notification" in q["sql"]]
+    assert len(unread) == 1
+
+
+@pytest.mark.django_db
+def test_the_reassignment_form_reads_the_agents_branches_at_once(
+    client, head, branch_ss, branch_sm, case, django_assert_max_num_queries
+):
+    client.force_login(head)
+    client.get(reverse("recovery:case_list"))
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("recovery:case_list"))
+    for n in range(6):
+        UserFactory(role=Role.AGENT, branch=branch_sm if n % 2 else branch_ss)
+    with django_assert_max_num_queries(len(few)):
+        page = client.get(reverse("recovery:case_list"))
+    assert page.content.decode().count("(SM)") >= 3
