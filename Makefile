@@ -23,9 +23,12 @@ run: install
 	@echo "Preparing the database and the demo data (first run: a few minutes)..."
 	@$(LOGS) DJANGO_ENV=development $(PY) manage.py migrate --noinput $(QUIET)
 	@$(LOGS) DJANGO_ENV=development $(PY) manage.py seed_demo --if-empty --employers 3000 $(QUIET)
+	@# The users first: the nightly jobs assign the new cases to the demo agents.
+	@$(LOGS) DJANGO_ENV=development $(PY) manage.py demo_users >/dev/null
 	@$(LOGS) DJANGO_ENV=development $(PY) manage.py run_nightly_jobs --date $$(TZ=America/El_Salvador date +%F) >/dev/null
 	@$(LOGS) DJANGO_ENV=development $(PY) manage.py seed_demo_activity >/dev/null
 	@$(LOGS) DJANGO_ENV=development $(PY) manage.py seed_demo_stories >/dev/null
+	@$(LOGS) DJANGO_ENV=development $(PY) manage.py seed_demo_board >/dev/null
 	@DJANGO_ENV=development $(PY) manage.py demo_users
 	@echo "Recupera: http://127.0.0.1:8000  (Ctrl-C stops it, and the embedded PostgreSQL)"
 	@trap '$(PY) -m config.embedded stop' EXIT; \

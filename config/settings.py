@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "recovery",
     "agreements",
     "legal",
+    "council",
 ]
 
 MIDDLEWARE = [
@@ -184,6 +185,15 @@ PGHISTORY_LEVEL = pgtrigger.Statement
 
 # --- Documents --------------------------------------------------------------------
 # Who signs the payment agreements for the institute, as the agreement prints it.
+# The Board's resolutions as the Secretaría of the Consejo Directivo numbers them
+# (a regular expression; the example is shown beside the field).
+COUNCIL_RESOLUTION_PATTERN = env_str(
+    "COUNCIL_RESOLUTION_PATTERN", r"^ACUERDO #\d{4}-\d{1,5}\.[A-Z]{3}\.$"
+)
+COUNCIL_RESOLUTION_EXAMPLE = env_str("COUNCIL_RESOLUTION_EXAMPLE", "ACUERDO #2026-1234.NOV.")
+# Waivers approved and not applied in the account system after this many days are
+# listed for the department head.
+COUNCIL_APPLICATION_DAYS = env_int("COUNCIL_APPLICATION_DAYS", 15)
 INSTITUTE_SIGNATORY_NAME = env_str("INSTITUTE_SIGNATORY_NAME", "")
 INSTITUTE_SIGNATORY_TITLE = env_str(
     "INSTITUTE_SIGNATORY_TITLE", "Jefe del Departamento de Recuperación Prejudicial"

@@ -11,6 +11,7 @@ urlpatterns = [
     path("casos/", include("recovery.urls")),
     path("convenios/", include("agreements.urls")),
     path("juridico/", include("legal.urls")),
+    path("consejo/", include("council.urls")),
     path("tareas/", include("core.urls")),
     path("salud/", core_views.health, name="health"),
     path("admin/", admin.site.urls),

@@ -55,13 +55,17 @@ class Statement:
     posted_through: datetime.datetime | None = None
     unposted_payments: list[RecordedPayment] = field(default_factory=list)
     unposted_netted: Decimal = ZERO
+    # Waivers of fines and surcharges the Board approved and the account system does
+    # not reflect yet (less), and waivers revoked after it had applied them (more).
+    waivers_netted: Decimal = ZERO
 
     @property
     def net_arrears(self) -> Decimal:
         """The arrears less the payments recorded in Recupera that the account system
-        does not have yet: what the employer owes today, the figure the certificate,
-        the referral and every new agreement use."""
-        return self.arrears - self.unposted_netted
+        does not have yet, less the waivers it has not applied (plus those revoked
+        after it did): what the employer owes today, the figure the certificate, the
+        referral and every new agreement use."""
+        return self.arrears - self.unposted_netted - self.waivers_netted
 
     @property
     def is_solvent(self) -> bool:
@@ -100,6 +104,30 @@ def _recorded_payments(since: datetime.datetime | None = None):
     return sum((Coalesce(total, ZERO, output_field=money) for total in totals[1:]), totals[0])
 
 
+# Waivers of fines and surcharges (the Board's, recorded by council): functions
+# returning a one-value QuerySet of the signed amount for the period OuterRef("pk") that
+# the account system does not reflect yet: positive for a waiver approved and not yet
+# applied there, negative for one revoked after it was applied. Registered from the
+# app's AppConfig.ready(), so that employers never imports it.
+STATEMENT_WAIVER_SOURCES: list[Callable[[], QuerySet]] = []
+
+
+def register_statement_waivers(source: Callable[[], QuerySet]) -> None:
+    if source not in STATEMENT_WAIVER_SOURCES:
+        STATEMENT_WAIVER_SOURCES.append(source)
+
+
+def _outstanding_waivers():
+    money = DecimalField(**MONEY)
+    totals = [
+        Coalesce(Subquery(source(), output_field=money), ZERO, output_field=money)
+        for source in STATEMENT_WAIVER_SOURCES
+    ]
+    if not totals:
+        return Value(ZERO, output_field=money)
+    return sum(totals[1:], totals[0])
+
+
 @dataclass(frozen=True)
 class EmployerLink:
     """Something of the employer's that an app above keeps (a case, an agreement)."""
@@ -135,6 +163,10 @@ def last_export_applied() -> datetime.datetime | None:
 def account_statement(employer: Employer, today: datetime.date) -> Statement:
     """Every period with its amounts and balance, totals and aging. Five queries.
 
+    `waived` on each period: the Board's waivers the account system does not reflect
+    yet (STATEMENT_WAIVER_SOURCES), netted from the overdue periods into `net_arrears`
+    beside the unposted payments.
+
     `agreement_paid` on each period: the payments recorded in Recupera, shown beside the
     account system's figure and never added to it (the account system's `paid`
     includes them once it has them). `unposted`: those recorded after the last export
@@ -148,6 +180,7 @@ def account_statement(employer: Employer, today: datetime.date) -> Statement:
             days_late=today - F("due_date"),
             agreement_paid=_recorded_payments(),
             unposted=_recorded_payments(posted_through),
+            waived=_outstanding_waivers(),
         )
         .order_by("period")
     )
@@ -176,11 +209,17 @@ def account_statement(employer: Employer, today: datetime.date) -> Statement:
         for key, label, _first, _last in AGING_BUCKETS
     ]
     netted = ZERO
+    waived = ZERO
     for period in periods:
         period.net_balance = period.balance
         if period.unposted and period.balance > 0 and period.due_date < today:
             period.net_balance = max(period.balance - period.unposted, ZERO)
             netted += period.balance - period.net_balance
+        if period.waived and period.due_date < today:
+            # Never below zero: a waiver nets what the period still owes, no more.
+            after = max(period.net_balance - period.waived, ZERO)
+            waived += period.net_balance - after
+            period.net_balance = after
     unposted_payments = [
         payment
         for listing in STATEMENT_PAYMENT_LISTINGS
@@ -196,6 +235,7 @@ def account_statement(employer: Employer, today: datetime.date) -> Statement:
         posted_through=posted_through,
         unposted_payments=sorted(unposted_payments, key=lambda p: (p.paid_on, p.receipt_number)),
         unposted_netted=netted,
+        waivers_netted=waived,
     )
 
 

@@ -15,7 +15,12 @@ paid: `pagado` replaces the stored `paid`, it is never added to it. Importing th
 same file twice therefore changes nothing, and a payment is never counted twice."""
 
 from employers.imports.checks import amount_check
-from employers.imports.merge import log_rejected_file, record_counts, run_arrears_import
+from employers.imports.merge import (
+    log_rejected_file,
+    record_counts,
+    register_import_listener,
+    run_arrears_import,
+)
 from employers.imports.reading import (
     AMOUNT_COLUMNS,
     CHUNK,
@@ -48,6 +53,7 @@ __all__ = [
     "log_rejected_file",
     "parse_date",
     "record_counts",
+    "register_import_listener",
     "run_arrears_import",
     "sniff_format",
     "xlsx_rows",

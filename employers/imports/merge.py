@@ -26,6 +26,17 @@ from employers.models import ArrearsImport, ArrearsImportStatus
 
 logger = logging.getLogger(__name__)
 
+# Functions `(arrears_import)` called inside the import's transaction once its periods
+# are merged (a dry run rolls them back with it): the apps above register theirs in
+# AppConfig.ready() to read what the account system now shows (council marks the
+# waivers it reflects applied).
+IMPORT_LISTENERS: list[Callable[[ArrearsImport], None]] = []
+
+
+def register_import_listener(listener: Callable[[ArrearsImport], None]) -> None:
+    if listener not in IMPORT_LISTENERS:
+        IMPORT_LISTENERS.append(listener)
+
 
 def log_rejected_file(
     *, record: ArrearsImport | None, actor, file_name: str, sha256: str, error: ImportFileError
@@ -253,6 +264,8 @@ def _run(
             result.periods_unchanged = result.rows_total - inserted - updated
             record_counts(applied, result)
             drop_temp_tables(cursor)
+            for listener in IMPORT_LISTENERS:
+                listener(applied)
             if dry_run:
                 transaction.set_rollback(True)
         steps.end()

@@ -64,7 +64,8 @@ ALLOWED_TRANSITIONS: dict[str, set[str]] = {
         CaseStatus.SETTLED,
         CaseStatus.CLOSED,
     },
-    CaseStatus.SETTLED: set(),
+    # The Board's discharge (council) closes a settled case as paid.
+    CaseStatus.SETTLED: {CaseStatus.CLOSED},
     CaseStatus.CLOSED: set(),
 }
 

@@ -1,0 +1,229 @@
+"""Demo of the Board path, on top of the demo activity and stories: requests in every
+state, two sessions with their resolutions, waivers pending, applied and revoked, a
+dispatch to the archive and a discharge. Made through the same services as the pages
+and the nightly job. Never used in production."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from agreements.models import AgreementStatus, PaymentAgreement
+from council import services
+from council.models import (
+    BoardSession,
+    DocumentType,
+    PaymentTerms,
+    RequestStatus,
+    SettlementRequest,
+)
+from employers.models import ContributionPeriod, Employer
+from people.models import User
+from people.roles import Role
+from recovery.models import CaseStatus, RecoveryCase
+
+PDF = b"%PDF-1.4\n% Documento de demostracion\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _user(role: Role, branch_code: str | None = None) -> User | None:
+    users = User.objects.filter(groups__name=role.value, is_active=True)
+    if branch_code:
+        users = users.filter(branch__code=branch_code)
+    return users.order_by("pk").first()
+
+
+def _documents(request, actor) -> None:
+    for kind in DocumentType.objects.filter(kind=request.kind, is_active=True):
+        services.request_document_upload(
+            request=request,
+            document_type=kind,
+            upload=SimpleUploadedFile(f"{kind.pk}.pdf", PDF, content_type="application/pdf"),
+            actor=actor,
+        )
+
+
+def _review(request, reviewer, preparer, *, ready=True):
+    _documents(request, preparer)
+    services.request_transition(request=request, to_status=RequestStatus.REVIEW, actor=reviewer)
+    services.request_check(request=request, part="contents", actor=reviewer)
+    services.request_check(request=request, part="documents", actor=reviewer)
+    if ready:
+        services.request_transition(request=request, to_status=RequestStatus.READY, actor=reviewer)
+    request.refresh_from_db()
+    return request
+
+
+def seed_board() -> dict[str, int]:
+    """Once: skipped when any request exists."""
+    if SettlementRequest.objects.exists():
+        return {"skipped": 1}
+    head = _user(Role.DEPARTMENT_HEAD)
+    staff = _user(Role.ADMIN_STAFF)
+    agent = _user(Role.AGENT, "SS")
+    if not (head and staff and agent):
+        return {"skipped": 1}
+    today = timezone.localdate()
+    owing = ContributionPeriod.objects.filter(employer=OuterRef("pk"), due_date__lt=today).filter(
+        Q(fines__gt=0) | Q(surcharges__gt=0)
+    )
+    employers = list(
+        Employer.objects.filter(branch=agent.branch)
+        .filter(Exists(owing))
+        .filter(Exists(RecoveryCase.objects.filter(employer=OuterRef("pk"))))
+        .order_by("pk")[:11]
+    )
+    if len(employers) < 11:
+        return {"skipped": 1}
+
+    def receive(employer, days_ago, **kwargs):
+        return services.request_create(
+            employer=employer,
+            actor=agent,
+            received_on=today - datetime.timedelta(days=days_ago),
+            **kwargs,
+        )
+
+    # The session two weeks ago, with its resolutions; the next one, in five days.
+    past = services.session_create(
+        number=f"{today.year}-{today.isocalendar().week - 2:02d}",
+        date=today - datetime.timedelta(days=14),
+        kind="ordinary",
+        actor=staff,
+    )
+    upcoming = services.session_create(
+        number=f"{today.year}-{today.isocalendar().week + 1:02d}",
+        date=today + datetime.timedelta(days=5),
+        kind="ordinary",
+        actor=staff,
+    )
+    decided = [
+        _review(receive(employer, 40 - n), head, agent) for n, employer in enumerate(employers[:5])
+    ]
+    # Submitted before the past session (the service dates it when it is sent).
+    services.submission_create(
+        session=upcoming, requests=decided, actor=staff, sent_on=today, memo=""
+    )
+    from council.models import Submission
+
+    Submission.objects.filter(requests__in=decided).update(
+        session=past, sent_on=past.date - datetime.timedelta(days=3)
+    )
+    number = 1200
+    outcomes = {}
+    for request, kind in zip(
+        decided, ["approved", "changes", "rejected", "applied", "archived"], strict=True
+    ):
+        number += 1
+        request.refresh_from_db()
+        lines = list(request.periods.all())
+        amounts = None
+        if kind == "changes" and lines:
+            first = lines[0]
+            amounts = {first.pk: ((first.fines / 2).quantize(Decimal("0.01")), first.surcharges)}
+        services.request_record_outcome(
+            request=request,
+            approved=kind != "rejected",
+            resolution_number=f"ACUERDO #{today.year}-{number}.{_month(past.date)}.",
+            resolution_date=past.date,
+            actor=staff,
+            amounts=amounts,
+            note="Denegada: el patrono tiene otra solicitud vigente." if kind == "rejected" else "",
+        )
+        outcomes[kind] = request
+    for kind in ("applied", "archived"):
+        for waiver in outcomes[kind].waivers.all():
+            services.waiver_confirm_applied(
+                waiver=waiver, actor=staff, note="Aplicada en SCP, ref. 2026-88"
+            )
+    services.dispatch_create(
+        requests=[SettlementRequest.objects.get(pk=outcomes["archived"].pk)],
+        actor=staff,
+        sent_on=today - datetime.timedelta(days=2),
+        notes="Acuerdos de la sesión anterior.",
+    )
+    # Waiting at the upcoming session, ready, under review, incomplete and just received.
+    submitted = _review(receive(employers[5], 12), head, agent)
+    services.submission_create(session=upcoming, requests=[submitted], actor=staff, sent_on=today)
+    _review(receive(employers[6], 9), head, agent)
+    _review(receive(employers[7], 6), head, agent, ready=False)
+    incomplete = receive(employers[8], 8)
+    services.request_document_mark_missing(
+        request=incomplete,
+        document_type=DocumentType.objects.filter(kind="settlement").order_by("order")[1],
+        note="No presentó el poder del representante legal.",
+        actor=agent,
+    )
+    services.request_transition(request=incomplete, to_status=RequestStatus.REVIEW, actor=head)
+    services.request_transition(
+        request=incomplete,
+        to_status=RequestStatus.INCOMPLETE,
+        actor=head,
+        reason="Falta la credencial del representante legal.",
+    )
+    receive(employers[9], 1)
+    revoked = 0
+    fallen = (
+        PaymentAgreement.objects.filter(
+            status__in=[AgreementStatus.BREACHED, AgreementStatus.REFERRED]
+        )
+        .filter(Exists(owing.filter(employer=OuterRef("employer"))))
+        .first()
+    )
+    if fallen is not None:
+        conditional = _review(
+            services.request_create(
+                employer=fallen.employer,
+                actor=agent,
+                received_on=today - datetime.timedelta(days=30),
+                payment_terms=PaymentTerms.AGREEMENT,
+                agreement=fallen,
+            ),
+            head,
+            staff if fallen.branch_id != agent.branch_id else agent,
+        )
+        services.submission_create(
+            session=upcoming, requests=[conditional], actor=staff, sent_on=today
+        )
+        Submission.objects.filter(requests=conditional).update(session=past, sent_on=past.date)
+        conditional.refresh_from_db()
+        services.request_record_outcome(
+            request=conditional,
+            approved=True,
+            resolution_number=f"ACUERDO #{today.year}-{number + 1}.{_month(past.date)}.",
+            resolution_date=past.date,
+            actor=staff,
+        )
+        revoked = services.waivers_revoke_on_breach(run_date=today)
+    discharged = 0
+    settled = services.discharge_candidates().first()
+    if settled is None:
+        case = (
+            RecoveryCase.objects.with_debt()
+            .filter(status__in=[CaseStatus.OPEN, CaseStatus.IN_CONTACT], debt=0)
+            .first()
+        )
+        if case is not None:
+            RecoveryCase.objects.filter(pk=case.pk).update(
+                status=CaseStatus.SETTLED, closed_on=today
+            )
+            settled = case
+    if settled is not None:
+        services.discharge_propose(case=settled, actor=head)
+        discharged = 1
+    return {
+        "requests": SettlementRequest.objects.count(),
+        "sessions": BoardSession.objects.count(),
+        "revoked_waivers": revoked,
+        "discharges": discharged,
+    }
+
+
+MONTHS = ["ENE", "FEB", "MAR", "ABR", "MAY", "JUN", "JUL", "AGO", "SEP", "OCT", "NOV", "DIC"]
+
+
+def _month(day: datetime.date) -> str:
+    return MONTHS[day.month - 1]
