@@ -25,6 +25,7 @@ from employers.models import ContributionPeriod, Employer
 from people.models import User
 from people.roles import Role
 from recovery.models import CaseStatus, RecoveryCase
+from recovery.services import case_transition
 
 PDF = b"%PDF-1.4\n% Documento de demostracion\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -74,9 +75,9 @@ def seed_board() -> dict[str, int]:
         Employer.objects.filter(branch=agent.branch)
         .filter(Exists(owing))
         .filter(Exists(RecoveryCase.objects.filter(employer=OuterRef("pk"))))
-        .order_by("pk")[:11]
+        .order_by("pk")[:12]
     )
-    if len(employers) < 11:
+    if len(employers) < 12:
         return {"skipped": 1}
 
     def receive(employer, days_ago, **kwargs):
@@ -134,11 +135,26 @@ def seed_board() -> dict[str, int]:
             note="Denegada: el patrono tiene otra solicitud vigente." if kind == "rejected" else "",
         )
         outcomes[kind] = request
-    for kind in ("applied", "archived"):
-        for waiver in outcomes[kind].waivers.all():
-            services.waiver_confirm_applied(
-                waiver=waiver, actor=staff, note="Aplicada en SCP, ref. 2026-88"
-            )
+    # The account system applied one request's waivers: its next export shows the fines
+    # and surcharges gone, and the import marks them applied. The other's were confirmed
+    # by hand.
+    waived = {w.period_id: w for w in outcomes["applied"].waivers.all()}
+    _import_employer(
+        outcomes["applied"].employer,
+        head,
+        lambda p: (
+            {
+                "fines": p.fines - waived[p.pk].fines,
+                "surcharges": p.surcharges - waived[p.pk].surcharges,
+            }
+            if p.pk in waived
+            else {}
+        ),
+    )
+    for waiver in outcomes["archived"].waivers.all():
+        services.waiver_confirm_applied(
+            waiver=waiver, actor=staff, note="Aplicada en el sistema de cuentas, ref. 2026-88"
+        )
     services.dispatch_create(
         requests=[SettlementRequest.objects.get(pk=outcomes["archived"].pk)],
         actor=staff,
@@ -166,12 +182,21 @@ def seed_board() -> dict[str, int]:
     )
     receive(employers[9], 1)
     revoked = 0
+    # Granted on condition of a payment agreement: revoked if it breaches (the nightly
+    # job), pending while it is kept.
+    agreement_owing = ContributionPeriod.objects.filter(
+        employer=OuterRef("employer"), due_date__lt=today
+    ).filter(Q(fines__gt=0) | Q(surcharges__gt=0))
+    agreements = (
+        PaymentAgreement.objects.filter(Exists(agreement_owing))
+        .exclude(employer__in=employers)
+        .order_by("pk")
+    )
     fallen = (
-        PaymentAgreement.objects.filter(
-            status__in=[AgreementStatus.BREACHED, AgreementStatus.REFERRED]
-        )
-        .filter(Exists(owing.filter(employer=OuterRef("employer"))))
-        .first()
+        agreements.filter(status__in=[AgreementStatus.BREACHED, AgreementStatus.REFERRED]).first()
+        or agreements.filter(
+            status__in=[AgreementStatus.ACTIVE, AgreementStatus.LEGALIZED, AgreementStatus.SIGNED]
+        ).first()
     )
     if fallen is not None:
         conditional = _review(
@@ -199,18 +224,22 @@ def seed_board() -> dict[str, int]:
         )
         revoked = services.waivers_revoke_on_breach(run_date=today)
     discharged = 0
-    settled = services.discharge_candidates().first()
-    if settled is None:
+    # An employer that paid everything (the account system's export says so): its case
+    # is settled and its discharge is proposed to the Board; another one's waits on the
+    # head's page to be proposed.
+    for employer in employers[10:12]:
+        _import_employer(employer, head, lambda p: {"paid": p.total_due})
         case = (
-            RecoveryCase.objects.with_debt()
-            .filter(status__in=[CaseStatus.OPEN, CaseStatus.IN_CONTACT], debt=0)
-            .first()
+            RecoveryCase.objects.filter(employer=employer).exclude(status=CaseStatus.CLOSED).first()
         )
-        if case is not None:
-            RecoveryCase.objects.filter(pk=case.pk).update(
-                status=CaseStatus.SETTLED, closed_on=today
+        if case is not None and case.status != CaseStatus.SETTLED:
+            case_transition(
+                case=case,
+                to_status=CaseStatus.SETTLED,
+                actor=case.agent or head,
+                reason="Pagó la totalidad de la mora.",
             )
-            settled = case
+    settled = services.discharge_candidates().first()
     if settled is not None:
         services.discharge_propose(case=settled, actor=head)
         discharged = 1
@@ -220,6 +249,47 @@ def seed_board() -> dict[str, int]:
         "revoked_waivers": revoked,
         "discharges": discharged,
     }
+
+
+def _import_employer(employer: Employer, actor: User, change) -> None:
+    """An export of the account system for one employer, its periods as stored with
+    `change(period)` applied, imported like any file."""
+    import csv
+    import tempfile
+    from pathlib import Path
+
+    from employers.imports import COLUMNS, run_arrears_import
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"cuenta-{employer.employer_number}.csv"
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(COLUMNS)
+            for period in ContributionPeriod.objects.filter(employer=employer).order_by("period"):
+                values = {
+                    "employer_share": period.employer_share,
+                    "worker_share": period.worker_share,
+                    "fines": period.fines,
+                    "surcharges": period.surcharges,
+                    "paid": period.paid,
+                    **change(period),
+                }
+                writer.writerow(
+                    [
+                        employer.employer_number,
+                        employer.nit,
+                        employer.legal_name,
+                        employer.branch.code,
+                        f"{period.period:%Y-%m}",
+                        f"{period.due_date:%d/%m/%Y}",
+                        values["employer_share"],
+                        values["worker_share"],
+                        values["fines"],
+                        values["surcharges"],
+                        values["paid"],
+                    ]
+                )
+        run_arrears_import(path=path, file_name=path.name, actor=actor)
 
 
 MONTHS = ["ENE", "FEB", "MAR", "ABR", "MAY", "JUN", "JUL", "AGO", "SEP", "OCT", "NOV", "DIC"]

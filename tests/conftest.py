@@ -55,6 +55,7 @@ def reference_data(transactional_db):
     import_module("employers.migrations.0007_load_holidays").load(apps, None)
     import_module("recovery.migrations.0002_defaults").load(apps, None)
     import_module("agreements.migrations.0002_default_policy").load(apps, None)
+    import_module("council.migrations.0002_guards_and_defaults").load(apps, None)
     role_groups_sync()
 
 
