@@ -88,3 +88,15 @@ def test_demo_activity_goes_through_the_services_once(settings, tmp_path):
     call_command("seed_demo_stories", stdout=io.StringIO())
     assert LegalReferral.objects.count() == 3
     assert BackgroundJob.objects.count() == 2
+    # The Board's path in every state, once.
+    from council.models import RequestStatus, SettlementRequest, Waiver
+
+    call_command("seed_demo_board", stdout=io.StringIO())
+    statuses = set(SettlementRequest.objects.values_list("status", flat=True))
+    assert statuses == set(RequestStatus.values)
+    assert SettlementRequest.objects.filter(kind="discharge").exists()
+    assert Waiver.objects.filter(applied_import__isnull=False).exists()
+    assert Waiver.objects.filter(status="pending").exists()
+    before = SettlementRequest.objects.count()
+    call_command("seed_demo_board", stdout=io.StringIO())
+    assert SettlementRequest.objects.count() == before
