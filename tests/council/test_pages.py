@@ -227,3 +227,24 @@ def test_the_outcome_is_recorded_from_the_page_with_lower_amounts(client, ready,
     ready.refresh_from_db()
     assert ready.status == RequestStatus.APPROVED_CHANGES
     assert ready.waivers.get(period=line.period).fines == Decimal("2.50")
+
+
+@pytest.mark.django_db
+def test_the_dispatch_memo_lists_the_resolutions_and_documents(client, approved, staff):
+    for waiver in approved.waivers.all():
+        services.waiver_confirm_applied(waiver=waiver, actor=staff, note="ref")
+    approved.refresh_from_db()
+    dispatch = services.dispatch_create(
+        requests=[approved], actor=staff, sent_on=timezone.localdate()
+    )
+    client.force_login(staff)
+    response = client.get(reverse("council:dispatch_pdf", args=[dispatch.pk]))
+    text = pdf_text(response.content)
+    assert dispatch.number in text and approved.number in text
+    assert "ACUERDO #2026-1234.NOV." in text
+    assert "Carta de solicitud firmada" in text
+    # Another branch's user does not get it.
+    client.force_login(
+        UserFactory(role=Role.AGENT, branch=approved.branch.__class__.objects.get(code="SM"))
+    )
+    assert client.get(reverse("council:dispatch_pdf", args=[dispatch.pk])).status_code == 404
