@@ -79,6 +79,43 @@ def _night_with_every_job_busy() -> None:
             """,
             {"n": AGREEMENTS, "day": RUN_DATE},
         )
+        # Every active agreement's first period waived on condition of it (council's
+        # revocation job revokes those whose agreement breaches tonight).
+        cursor.execute(
+            """
+            WITH request AS (
+                INSERT INTO council_settlementrequest
+                    (number, kind, employer_id, branch_id, received_on, prepared_by_id,
+                     status, payment_terms, agreement_id, draft_text, resolution_number,
+                     outcome_note, notes, created_at)
+                SELECT 'ST-2026-' || lpad(a.id::text, 6, '0'), 'settlement', a.employer_id,
+                       a.branch_id, %(day)s, (SELECT min(id) FROM people_user), 'approved',
+                       'agreement', a.id, '', '', '', '', now()
+                  FROM agreements_paymentagreement a WHERE a.status = 'active'
+                RETURNING id, agreement_id
+            ), line AS (
+                INSERT INTO council_requestperiod
+                    (request_id, period_id, contributions, fines, surcharges, fines_owed,
+                     surcharges_owed)
+                SELECT r.id, p.id, 0, p.fines, p.surcharges, p.fines, p.surcharges
+                  FROM request r
+                  JOIN agreements_paymentagreement a ON a.id = r.agreement_id
+                  JOIN LATERAL (SELECT * FROM employers_contributionperiod cp
+                                 WHERE cp.employer_id = a.employer_id
+                                 ORDER BY cp.period LIMIT 1) p ON true
+                RETURNING id, request_id, period_id, fines, surcharges
+            )
+            INSERT INTO council_waiver
+                (request_id, request_period_id, period_id, fines, surcharges, fines_before,
+                 surcharges_before, condition_agreement_id, status, recorded_by_id,
+                 recorded_at, applied_note, revoked_reason)
+            SELECT l.request_id, l.id, l.period_id, l.fines, l.surcharges, l.fines,
+                   l.surcharges, r.agreement_id, 'pending', (SELECT min(id) FROM people_user),
+                   now(), '', ''
+              FROM line l JOIN request r ON r.id = l.request_id
+            """,
+            {"day": RUN_DATE},
+        )
 
 
 # Run for their plans on an empty set: this data set has no agreement that lapses or
@@ -94,6 +131,7 @@ JOBS = [
     "agreements_complete",
     "strategy_advance",
     "snapshots_take",
+    "waivers_revoke_on_breach",
 ]
 
 
