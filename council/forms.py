@@ -61,18 +61,6 @@ class DraftForm(forms.Form):
     )
 
 
-class DocumentForm(forms.Form):
-    file = forms.FileField(label=_("File"), required=False)
-    missing = forms.BooleanField(label=_("Mark as missing"), required=False)
-    note = forms.CharField(label=_("Note"), required=False, max_length=255)
-
-    def clean(self):
-        data = super().clean()
-        if not data.get("file") and not data.get("missing"):
-            raise forms.ValidationError(_("Upload the file or mark it as missing."))
-        return data
-
-
 class ReasonForm(forms.Form):
     reason = forms.CharField(
         label=_("Why"),

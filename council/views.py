@@ -30,7 +30,6 @@ from council.forms import (
     AmountsForm,
     ConfirmAppliedForm,
     DispatchForm,
-    DocumentForm,
     DraftForm,
     OutcomeForm,
     ReasonForm,
@@ -56,6 +55,7 @@ from council.pdf import render_dispatch_pdf, render_draft_pdf, render_submission
 from council.tables import RequestTable, WaiverTable
 from employers.models import Employer
 from employers.queries import account_statement
+from recovery.forms import DocumentForm
 from recovery.models import RecoveryCase
 
 
