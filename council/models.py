@@ -328,10 +328,31 @@ class RequestPeriod(models.Model):
         return self.fines + self.surcharges
 
     @property
+    def is_stale(self) -> bool:
+        """The account shows the period's fines or surcharges differently than when it
+        was proposed (a newer import changed them)."""
+        return (
+            self.fines_owed != self.period.fines or self.surcharges_owed != self.period.surcharges
+        )
+
+    @property
     def waived_approved(self) -> Decimal | None:
         if self.fines_approved is None:
             return None
         return self.fines_approved + self.surcharges_approved
+
+
+def line_totals(lines) -> dict[str, Decimal]:
+    """A request's totals from its periods: contributions, fines, surcharges, waived."""
+    lines = list(lines)
+    fines = sum((line.fines for line in lines), ZERO)
+    surcharges = sum((line.surcharges for line in lines), ZERO)
+    return {
+        "contributions": sum((line.contributions for line in lines), ZERO),
+        "fines": fines,
+        "surcharges": surcharges,
+        "waived": fines + surcharges,
+    }
 
 
 class RequestDocument(models.Model):

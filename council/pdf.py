@@ -5,7 +5,13 @@ from django.db.models import Prefetch
 
 from core.money import ZERO, amount_in_words
 from core.pdf import render_pdf
-from council.models import ArchiveDispatch, RequestPeriod, SettlementRequest, Submission
+from council.models import (
+    ArchiveDispatch,
+    RequestPeriod,
+    SettlementRequest,
+    Submission,
+    line_totals,
+)
 
 
 def _with_lines(requests):
@@ -14,21 +20,9 @@ def _with_lines(requests):
     )
 
 
-def _totals(request: SettlementRequest) -> dict:
-    lines = list(request.periods.all())
-    fines = sum((line.fines for line in lines), ZERO)
-    surcharges = sum((line.surcharges for line in lines), ZERO)
-    return {
-        "contributions": sum((line.contributions for line in lines), ZERO),
-        "fines": fines,
-        "surcharges": surcharges,
-        "waived": fines + surcharges,
-    }
-
-
 def render_draft_pdf(request: SettlementRequest) -> bytes:
     request = _with_lines(SettlementRequest.objects.filter(pk=request.pk)).get()
-    totals = _totals(request)
+    totals = line_totals(request.periods.all())
     return render_pdf(
         "council/draft_pdf.html",
         {
@@ -41,7 +35,7 @@ def render_draft_pdf(request: SettlementRequest) -> bytes:
 
 def submission_index(submission: Submission) -> tuple[list, dict]:
     requests = list(_with_lines(submission.requests.order_by("number")))
-    rows = [(request, _totals(request)) for request in requests]
+    rows = [(request, line_totals(request.periods.all())) for request in requests]
     grand = {
         key: sum((totals[key] for _request, totals in rows), ZERO)
         for key in ("contributions", "fines", "surcharges", "waived")

@@ -41,6 +41,7 @@ from council.models import (
     Submission,
     Waiver,
     WaiverStatus,
+    line_totals,
 )
 from employers.models import ArrearsImport, ContributionPeriod, Employer
 from people.models import User
@@ -311,11 +312,7 @@ def request_refresh_amounts(*, request: SettlementRequest, actor: User) -> int:
 def stale_periods(request: SettlementRequest) -> list[RequestPeriod]:
     """The request's periods whose fines or surcharges the account shows differently
     than when they were proposed (a newer import changed them)."""
-    return [
-        line
-        for line in request.periods.select_related("period")
-        if line.fines_owed != line.period.fines or line.surcharges_owed != line.period.surcharges
-    ]
+    return [line for line in request.periods.select_related("period") if line.is_stale]
 
 
 # --- The draft resolution ----------------------------------------------------------
@@ -336,23 +333,15 @@ PLACEHOLDERS = {
 }
 
 
-def _request_totals(request: SettlementRequest) -> dict[str, Decimal]:
-    lines = list(request.periods.all())
-    return {
-        "contributions": sum((line.contributions for line in lines), ZERO),
-        "fines": sum((line.fines for line in lines), ZERO),
-        "surcharges": sum((line.surcharges for line in lines), ZERO),
-    }
-
-
 def draft_text(request: SettlementRequest) -> str:
     """The draft resolution from the department's template for the request's kind;
     the placeholders `{patrono}` etc. (PLACEHOLDERS) filled from the request."""
     template = DraftTemplate.objects.filter(kind=request.kind).first()
     if template is None:
         return ""
-    totals = _request_totals(request)
-    waived = totals["fines"] + totals["surcharges"]
+    lines = list(request.periods.select_related("period"))
+    totals = line_totals(lines)
+    waived = totals["waived"]
     employer = request.employer
     terms = PaymentTerms(request.payment_terms).label
     if request.agreement_id:
@@ -365,7 +354,7 @@ def draft_text(request: SettlementRequest) -> str:
             "fines": format_money(line.fines),
             "surcharges": format_money(line.surcharges),
         }
-        for line in request.periods.select_related("period")
+        for line in lines
     ]
     values = {
         "numero_solicitud": request.number,

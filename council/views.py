@@ -50,6 +50,7 @@ from council.models import (
     Submission,
     Waiver,
     WaiverStatus,
+    line_totals,
 )
 from council.pdf import render_dispatch_pdf, render_draft_pdf, render_submission_pdf
 from council.tables import RequestTable, WaiverTable
@@ -292,17 +293,10 @@ def request_detail(request, pk: int):
     lines = list(obj.periods.select_related("period"))
     waivers = {w.request_period_id: w for w in obj.waivers.select_related("applied_import")}
     for line in lines:
-        line.stale = (
-            line.fines_owed != line.period.fines or line.surcharges_owed != line.period.surcharges
-        )
         line.waiver_record = waivers.get(line.pk)
     documents = {d.document_type_id: d for d in obj.documents.all()}
     checklist = [(kind, documents.get(kind.pk)) for kind in services.document_types(obj)]
-    totals = {
-        "contributions": sum((line.contributions for line in lines), Decimal("0")),
-        "fines": sum((line.fines for line in lines), Decimal("0")),
-        "surcharges": sum((line.surcharges for line in lines), Decimal("0")),
-    }
+    totals = line_totals(lines)
     actions = _actions(obj, request.user)
     return render(
         request,
