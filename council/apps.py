@@ -39,9 +39,12 @@ class CouncilConfig(AppConfig):
 
     def ready(self):
         from council.services import waivers_apply_from_import
-        from council.statement import outstanding_waivers_by_period
+        from council.statement import (
+            outstanding_waivers_by_employer,
+            outstanding_waivers_by_period,
+        )
         from employers.imports import register_import_listener
         from employers.queries import register_statement_waivers
 
-        register_statement_waivers(outstanding_waivers_by_period)
+        register_statement_waivers(outstanding_waivers_by_period, outstanding_waivers_by_employer)
         register_import_listener(waivers_apply_from_import)

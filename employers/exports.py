@@ -23,6 +23,7 @@ def employer_rows(queryset) -> Iterator[list]:
         _("Phone"),
         _("E-mail"),
         _("Arrears"),
+        _("Waived, not yet applied"),
         _("Oldest period owed"),
     ]
     rows = queryset.select_related("branch", "department", "municipality").iterator(
@@ -42,6 +43,7 @@ def employer_rows(queryset) -> Iterator[list]:
             employer.phone,
             employer.email,
             employer.arrears,
+            getattr(employer, "waived", None) or 0,
             employer.oldest_arrears_period.strftime("%Y-%m")
             if employer.oldest_arrears_period
             else "",

@@ -110,11 +110,30 @@ def _recorded_payments(since: datetime.datetime | None = None):
 # applied there, negative for one revoked after it was applied. Registered from the
 # app's AppConfig.ready(), so that employers never imports it.
 STATEMENT_WAIVER_SOURCES: list[Callable[[], QuerySet]] = []
+# The same per employer (OuterRef("pk")) over its periods past due on `today`, for the
+# employer list: functions `(today)` returning a one-value QuerySet.
+EMPLOYER_WAIVER_SOURCES: list[Callable[[datetime.date], QuerySet]] = []
 
 
-def register_statement_waivers(source: Callable[[], QuerySet]) -> None:
+def register_statement_waivers(
+    source: Callable[[], QuerySet], by_employer: Callable[[datetime.date], QuerySet]
+) -> None:
     if source not in STATEMENT_WAIVER_SOURCES:
         STATEMENT_WAIVER_SOURCES.append(source)
+    if by_employer not in EMPLOYER_WAIVER_SOURCES:
+        EMPLOYER_WAIVER_SOURCES.append(by_employer)
+
+
+def with_outstanding_waivers(queryset: QuerySet, today: datetime.date) -> QuerySet:
+    """Employers annotated with `waived`: the Board's waivers on their periods past due
+    that the account system does not reflect yet (signed as in the statement)."""
+    money = DecimalField(**MONEY)
+    totals = [
+        Coalesce(Subquery(source(today), output_field=money), ZERO, output_field=money)
+        for source in EMPLOYER_WAIVER_SOURCES
+    ]
+    waived = sum(totals[1:], totals[0]) if totals else Value(ZERO, output_field=money)
+    return queryset.annotate(waived=waived)
 
 
 def _outstanding_waivers():

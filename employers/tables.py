@@ -2,6 +2,7 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.money import format_money
 from core.tables import MoneyColumn
 from employers.models import Employer
 
@@ -19,6 +20,8 @@ class EmployerTable(tables.Table):
     sector = tables.Column(verbose_name=_("Sector"))
     status = tables.Column(verbose_name=_("Status"))
     arrears = MoneyColumn(verbose_name=_("Arrears"))
+    # The Board's waivers the account system has not applied yet (with_outstanding_waivers).
+    waived = MoneyColumn(verbose_name=_("Waived, not yet applied"), default="—")
     oldest_arrears_period = tables.DateColumn(
         verbose_name=_("Oldest period owed"), format="Y-m", empty_values=(None,), default="—"
     )
@@ -33,6 +36,7 @@ class EmployerTable(tables.Table):
             "sector",
             "status",
             "arrears",
+            "waived",
             "oldest_arrears_period",
         ]
         empty_text = _("No employer matches these filters.")
@@ -46,6 +50,9 @@ class EmployerTable(tables.Table):
                 '{}<br><span class="muted">{}</span>', record.legal_name, record.trade_name
             )
         return record.legal_name
+
+    def render_waived(self, value):
+        return format_money(value) if value else "—"
 
     def render_nit(self, record):
         return record.nit_display

@@ -19,7 +19,7 @@ from employers.filters import EmployerFilter
 from employers.forms import ArrearsUploadForm, EmployerForm
 from employers.models import ArrearsImport, ArrearsImportStatus, Employer
 from employers.pdf import render_statement_pdf
-from employers.queries import account_statement, employer_links
+from employers.queries import account_statement, employer_links, with_outstanding_waivers
 from employers.queries import employer_history as history_entries
 from employers.tables import EmployerTable
 
@@ -36,9 +36,9 @@ class EmployerListView(
     table_pagination = {"per_page": 25}
 
     def get_queryset(self):
-        return (
-            Employer.objects.visible_to(self.request.user).with_arrears().select_related("branch")
-        )
+        today = timezone.localdate()
+        employers = Employer.objects.visible_to(self.request.user).with_arrears(today)
+        return with_outstanding_waivers(employers, today).select_related("branch")
 
     def get_filterset_kwargs(self, filterset_class):
         return {**super().get_filterset_kwargs(filterset_class), "user": self.request.user}

@@ -236,3 +236,22 @@ def test_applied_and_rejected_requests_go_to_the_archive(approved, staff, ready,
     approved.refresh_from_db()
     assert approved.status == RequestStatus.ARCHIVED and approved.dispatch == dispatch
     assert dispatch.number.startswith("RA-")
+
+
+@pytest.mark.django_db
+def test_the_case_and_the_employer_list_show_the_waiver_until_it_is_applied(
+    client, approved, case, employer_ss, head
+):
+    from django.urls import reverse
+
+    client.force_login(head)
+    listing = client.get(reverse("employers:employer_list")).content.decode()
+    row = listing.split(employer_ss.employer_number, 1)[1].split("</tr>", 1)[0]
+    assert "$345.00" in row and "$45.00" in row
+    page = client.get(reverse("recovery:case_detail", args=[case.pk])).content.decode()
+    assert "$45.00" in page and "$300.00" in page
+    ContributionPeriod.objects.filter(employer=employer_ss).update(fines=0, surcharges=0)
+    services.waivers_apply_from_import(_import(head))
+    listing = client.get(reverse("employers:employer_list")).content.decode()
+    row = listing.split(employer_ss.employer_number, 1)[1].split("</tr>", 1)[0]
+    assert "$300.00" in row and "$45.00" not in row

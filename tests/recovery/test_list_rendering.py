@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from core.pagination import KeysFirstPaginator
 from employers.models import Employer
+from employers.queries import with_outstanding_waivers
 from employers.tables import EmployerTable
 from people.roles import Role
 from recovery.models import RecoveryCase, StrategyLevel
@@ -98,7 +99,11 @@ def test_the_employer_table_renders_what_the_generic_table_renders(branch_ss, he
     today = timezone.localdate()
     _cases(branch_ss, None, today)
     EmployerFactory(branch=branch_ss, legal_name="Juan Pérez", trade_name="Tienda Juan")
-    queryset = Employer.objects.with_arrears().select_related("branch").order_by("pk")
+    queryset = (
+        with_outstanding_waivers(Employer.objects.with_arrears(), timezone.localdate())
+        .select_related("branch")
+        .order_by("pk")
+    )
     fast, generic = _both(EmployerTable, queryset, head)
     assert _tbody(fast) == _tbody(generic)
     assert fast.count("<tr") == 6
