@@ -17,6 +17,14 @@ from people.models import Branch
 MAX_MONEY_FILTER = 999_999_999_999
 
 
+def _branches_of(user):
+    """Every active branch, or only the user's own."""
+    branches = Branch.objects.filter(is_active=True)
+    if user is not None and not sees_all_branches(user):
+        branches = branches.filter(pk=user.branch_id)
+    return branches
+
+
 class RequestFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Employer"),
@@ -63,10 +71,7 @@ class RequestFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        branches = Branch.objects.filter(is_active=True)
-        if user is not None and not sees_all_branches(user):
-            branches = branches.filter(pk=user.branch_id)
-        self.filters["branch"].queryset = branches
+        self.filters["branch"].queryset = _branches_of(user)
 
     def filter_employer(self, queryset, name, value):
         from employers.search import normalize_search
@@ -103,7 +108,4 @@ class WaiverFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        branches = Branch.objects.filter(is_active=True)
-        if user is not None and not sees_all_branches(user):
-            branches = branches.filter(pk=user.branch_id)
-        self.filters["branch"].queryset = branches
+        self.filters["branch"].queryset = _branches_of(user)

@@ -919,7 +919,10 @@ def discharge_candidates():
     )
 
 
+@transaction.atomic
 def discharge_propose(*, case: RecoveryCase, actor: User) -> SettlementRequest:
+    # Locked, so that two heads proposing at once make one discharge.
+    RecoveryCase.objects.select_for_update().filter(pk=case.pk).first()
     if not discharge_candidates().filter(pk=case.pk).exists():
         raise ValidationError(
             _("This case is not settled, or its discharge was already asked."),

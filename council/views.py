@@ -591,12 +591,7 @@ def session_detail(request, pk: int):
     submissions = session.submissions.select_related("sent_by").prefetch_related(
         Prefetch(
             "requests",
-            queryset=visible.with_totals()
-            .select_related("employer")
-            .prefetch_related(
-                Prefetch("periods", queryset=RequestPeriod.objects.select_related("period"))
-            )
-            .order_by("number"),
+            queryset=visible.with_totals().select_related("employer").order_by("number"),
         )
     )
     ready = visible.filter(status=RequestStatus.READY).with_totals().select_related("employer")
