@@ -7,10 +7,12 @@ import datetime
 import random
 from decimal import Decimal
 
+from django.db.models import F
 from django.utils import timezone
 
 from agreements import payments
 from agreements import services as agreement_services
+from agreements.models import Installment, PaymentAgreement
 from recovery import services as case_services
 from recovery.models import CaseStatus, FollowUp, RecoveryCase
 
@@ -63,22 +65,7 @@ def seed_activity(*, seed: int = 2026, share: float = 0.25) -> dict[str, int]:
             )
             counts["agreements"] += 1
             if not agreement.needs_approval and rng.random() < 0.6:
-                agreement_services.agreement_sign(agreement=agreement, actor=agent, signed_on=today)
-                agreement_services.agreement_legalize(
-                    agreement=agreement,
-                    actor=agent,
-                    legalized_on=today,
-                    notary="Lic. Rosa Elena Guevara",
-                    protocol=f"Libro {rng.randint(1, 40)}, folio {rng.randint(1, 200)}",
-                )
-                payments.payment_record(
-                    agreement=agreement,
-                    actor=agent,
-                    receipt_number=f"DEMO-{agreement.pk:06d}",
-                    paid_on=today,
-                    amount=agreement.down_payment,
-                )
-                agreement_services.agreement_activate(agreement=agreement, actor=agent)
+                put_in_force(agreement, actor=agent, book=rng.randint(1, 40))
                 counts["payments"] += 1
         else:
             case_services.follow_up_record(
@@ -91,3 +78,37 @@ def seed_activity(*, seed: int = 2026, share: float = 0.25) -> dict[str, int]:
             )
         counts["follow_ups"] += 1
     return counts
+
+
+def backdate(agreement, *, days: int) -> None:
+    """Move an agreement's dates `days` back, as if it had been signed that much
+    earlier: the demo's way to show a breach, which the services never let one make
+    (a first installment must fall due after today). Demo data only."""
+    shift = datetime.timedelta(days=days)
+    dated = ["first_due_date", "signed_on", "legalized_on", "activated_on"]
+    PaymentAgreement.objects.filter(pk=agreement.pk).update(
+        **{field: F(field) - shift for field in dated}
+    )
+    Installment.objects.filter(agreement=agreement).update(due_date=F("due_date") - shift)
+    agreement.refresh_from_db()
+
+
+def put_in_force(agreement: PaymentAgreement, *, actor, book: int = 1) -> None:
+    """Sign and legalize an agreement today, record its down payment and activate it."""
+    today = timezone.localdate()
+    agreement_services.agreement_sign(agreement=agreement, actor=actor, signed_on=today)
+    agreement_services.agreement_legalize(
+        agreement=agreement,
+        actor=actor,
+        legalized_on=today,
+        notary="Lic. Rosa Elena Guevara",
+        protocol=f"Libro {book}, folio {agreement.pk % 200 + 1}",
+    )
+    payments.payment_record(
+        agreement=agreement,
+        actor=actor,
+        receipt_number=f"DEMO-{agreement.pk:06d}",
+        paid_on=today,
+        amount=agreement.down_payment,
+    )
+    agreement_services.agreement_activate(agreement=agreement, actor=actor)

@@ -12,6 +12,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from agreements import demo as demo_agreements
+from agreements import services as agreement_services
+from agreements.jobs import agreements_breach, installments_mark_overdue
 from agreements.models import AgreementStatus, PaymentAgreement
 from council import services
 from council.models import (
@@ -22,6 +25,7 @@ from council.models import (
     SettlementRequest,
 )
 from employers.models import ContributionPeriod, Employer
+from legal.services import referrals_from_breaches
 from people.models import User
 from people.roles import Role
 from recovery.models import CaseStatus, RecoveryCase
@@ -192,11 +196,8 @@ def seed_board() -> dict[str, int]:
         .exclude(employer__in=employers)
         .order_by("pk")
     )
-    fallen = (
-        agreements.filter(status__in=[AgreementStatus.BREACHED, AgreementStatus.REFERRED]).first()
-        or agreements.filter(
-            status__in=[AgreementStatus.ACTIVE, AgreementStatus.LEGALIZED, AgreementStatus.SIGNED]
-        ).first()
+    fallen = agreements.filter(status=AgreementStatus.ACTIVE).first() or _new_agreement(
+        exclude=employers, today=today
     )
     if fallen is not None:
         conditional = _review(
@@ -222,6 +223,12 @@ def seed_board() -> dict[str, int]:
             resolution_date=past.date,
             actor=staff,
         )
+        # Then the employer stopped paying: the agreement's first installments are long
+        # overdue, the night's jobs breach it, refer its case and revoke the waiver.
+        demo_agreements.backdate(fallen, days=130)
+        installments_mark_overdue(run_date=today)
+        agreements_breach(run_date=today)
+        referrals_from_breaches(run_date=today)
         revoked = services.waivers_revoke_on_breach(run_date=today)
     discharged = 0
     # An employer that paid everything (the account system's export says so): its case
@@ -249,6 +256,35 @@ def seed_board() -> dict[str, int]:
         "revoked_waivers": revoked,
         "discharges": discharged,
     }
+
+
+def _new_agreement(*, exclude, today) -> PaymentAgreement | None:
+    """An agreement in force on a case with fines or surcharges to waive, for a demo too
+    small to have one already."""
+    owing = ContributionPeriod.objects.filter(
+        employer=OuterRef("employer"), due_date__lt=today
+    ).filter(Q(fines__gt=0) | Q(surcharges__gt=0))
+    cases = (
+        RecoveryCase.objects.with_debt()
+        .filter(status=CaseStatus.OPEN, agent__isnull=False, debt__gte=Decimal("200.00"))
+        .filter(Exists(owing))
+        .exclude(employer__in=exclude)
+        .exclude(Exists(PaymentAgreement.objects.filter(case=OuterRef("pk"))))
+        .select_related("agent")
+        .order_by("pk")
+    )
+    for case in cases[:10]:
+        agreement = agreement_services.agreement_create(
+            case=case,
+            actor=case.agent,
+            down_payment=(case.debt * Decimal("0.2")).quantize(Decimal("0.01")),
+            installments=3,
+            first_due_date=today + datetime.timedelta(days=30),
+        )
+        if not agreement.needs_approval:
+            demo_agreements.put_in_force(agreement, actor=case.agent)
+            return agreement
+    return None
 
 
 def _import_employer(employer: Employer, actor: User, change) -> None:

@@ -97,6 +97,9 @@ def test_demo_activity_goes_through_the_services_once(settings, tmp_path):
     assert SettlementRequest.objects.filter(kind="discharge").exists()
     assert Waiver.objects.filter(applied_import__isnull=False).exists()
     assert Waiver.objects.filter(status="pending").exists()
+    # The conditional waiver whose agreement breached afterwards, revoked that night.
+    revoked = Waiver.objects.filter(status="revoked").select_related("condition_agreement")
+    assert revoked and {w.condition_agreement.status for w in revoked} <= {"breached", "referred"}
     before = SettlementRequest.objects.count()
     call_command("seed_demo_board", stdout=io.StringIO())
     assert SettlementRequest.objects.count() == before
