@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "agreements",
     "legal",
     "council",
+    "reporting",
 ]
 
 MIDDLEWARE = [

@@ -16,9 +16,26 @@ from django.template.loader import render_to_string
 STATIC_BASE = "https://recupera.invalid/static/"
 
 
+def _data_response(url: str):
+    """A data: URL (a chart's SVG inline in the document): decoded here, nothing read."""
+    import base64
+    from urllib.parse import unquote_to_bytes
+
+    from weasyprint.urls import URLFetcherResponse
+
+    header, _comma, payload = url[len("data:") :].partition(",")
+    content_type, *params = header.split(";")
+    body = base64.b64decode(payload) if "base64" in params else unquote_to_bytes(payload)
+    return URLFetcherResponse(
+        url, body=body, headers={"Content-Type": content_type or "text/plain"}
+    )
+
+
 def _static_response(url: str):
     from weasyprint.urls import URLFetcherResponse
 
+    if url.startswith("data:"):
+        return _data_response(url)
     if not url.startswith(STATIC_BASE):
         raise ValueError(f"Refused to fetch {url!r}: only the project's static files.")
     relative = url[len(STATIC_BASE) :].split("?")[0]
@@ -44,10 +61,16 @@ def _fetcher():
 
 
 def render_pdf(template: str, context: dict) -> bytes:
+    return render_pdf_pages(template, context)[0]
+
+
+def render_pdf_pages(template: str, context: dict) -> tuple[bytes, int]:
+    """The PDF and its number of pages."""
     from weasyprint import HTML
 
     html = render_to_string(template, {**context, "pdf_static": STATIC_BASE})
-    return HTML(string=html, base_url=STATIC_BASE, url_fetcher=_fetcher()).write_pdf()
+    document = HTML(string=html, base_url=STATIC_BASE, url_fetcher=_fetcher()).render()
+    return document.write_pdf(), len(document.pages)
 
 
 def render_pdf_batch(template: str, contexts: list[dict], progress=None) -> bytes:

@@ -41,6 +41,23 @@ def menu_entries() -> list[MenuEntry]:
     return sorted(entries, key=lambda entry: entry.order)
 
 
+def page_panels(page: str) -> list:
+    """The panels higher apps add to a lower app's page: each a function `(request)`
+    returning {"template", "context"} or None. An app declares them on its AppConfig
+    as `page_panels = {"queue": ["app.views.function"]}`."""
+    from django.utils.module_loading import import_string
+
+    return [
+        import_string(path)
+        for app_config in apps.get_app_configs()
+        for path in getattr(app_config, "page_panels", {}).get(page, [])
+    ]
+
+
+def page_panels_for(page: str, request) -> list[dict]:
+    return [panel for function in page_panels(page) if (panel := function(request))]
+
+
 def role_permissions() -> dict[str, list[str]]:
     """Role -> every "app_label.codename" the installed apps grant it."""
     table: dict[str, list[str]] = {role: [] for role in Role}

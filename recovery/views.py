@@ -19,6 +19,7 @@ from core.views import form_refused, reported
 from employers.queries import account_statement
 from people.access import sees_all_branches
 from people.models import Branch, User
+from people.registry import page_panels_for
 from people.roles import Role
 from recovery import services
 from recovery.filters import CaseFilter
@@ -99,6 +100,7 @@ def queue(request):
             "branches": branches,
             "branch": branch,
             "priority_explained": PRIORITY_EXPLAINED,
+            "panels": page_panels_for("queue", request),
         },
     )
 

@@ -132,6 +132,7 @@ JOBS = [
     "strategy_advance",
     "snapshots_take",
     "waivers_revoke_on_breach",
+    "summaries_refresh",
 ]
 
 
