@@ -112,3 +112,26 @@ def put_in_force(agreement: PaymentAgreement, *, actor, book: int = 1) -> None:
         amount=agreement.down_payment,
     )
     agreement_services.agreement_activate(agreement=agreement, actor=actor)
+
+
+def payment_history(*, limit: int = 40, seed: int = 2026) -> int:
+    """Agreements in force as if signed months ago, each installment that has fallen due
+    since paid on its due date: the months behind the demo have payments, so the
+    dashboards show a history. Demo data only. Returns the payments recorded."""
+    rng = random.Random(seed)
+    today = timezone.localdate()
+    recorded = 0
+    agreements = PaymentAgreement.objects.filter(status="active").order_by("pk")[:limit]
+    for agreement in agreements:
+        backdate(agreement, days=30 * rng.randint(1, 7) + rng.randint(0, 20))
+        due = agreement.installments.filter(due_date__lte=today, number__gt=0).order_by("number")
+        for installment in due:
+            payments.payment_record(
+                agreement=agreement,
+                actor=agreement.created_by,
+                receipt_number=f"DEMO-{agreement.pk:06d}-{installment.number:02d}",
+                paid_on=installment.due_date,
+                amount=installment.amount,
+            )
+            recorded += 1
+    return recorded

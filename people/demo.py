@@ -12,6 +12,12 @@ DEMO_USERS = [
     # username, first name, last name, role, branch code
     ("jefe", "Marta", "Hernández", Role.DEPARTMENT_HEAD, None),
     ("jefe.ss", "Carlos", "Rivas", Role.BRANCH_HEAD, "SS"),
+    # Every branch has its head: each confirms its branch's targets in the plan.
+    ("jefe.sa", "Gloria", "Menjívar", Role.BRANCH_HEAD, "SA"),
+    ("jefe.so", "Ernesto", "Alvarado", Role.BRANCH_HEAD, "SO"),
+    ("jefe.sm", "Patricia", "Chávez", Role.BRANCH_HEAD, "SM"),
+    ("jefe.us", "Raúl", "Portillo", Role.BRANCH_HEAD, "US"),
+    ("jefe.ap", "Silvia", "Orellana", Role.BRANCH_HEAD, "AP"),
     ("gestor.ss", "Ana", "Martínez", Role.AGENT, "SS"),
     ("gestor.sm", "José", "Ramírez", Role.AGENT, "SM"),
     ("colaborador", "Lucía", "Flores", Role.ADMIN_STAFF, None),

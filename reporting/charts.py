@@ -6,6 +6,7 @@ sentence for screen readers."""
 from __future__ import annotations
 
 import base64
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -45,21 +46,33 @@ class Chart:
         return "data:image/svg+xml;base64," + base64.b64encode(self.svg).decode()
 
 
-def _config(kind, **options):
+def _config(width: int, kind, **options):
     settings = {
         "style": STYLE,
-        "width": 760,
+        "width": width,
         "height": 300,
         "js": [],  # no script: pygal's interactive script comes from a CDN
         "legend_at_bottom": True,
-        "legend_at_bottom_columns": 3,
         "show_y_guides": True,
-        "margin": 8,
-        "spacing": 8,
         "truncate_label": -1,
         "no_data_text": _("No data"),
     }
     return kind(**{**settings, **options})
+
+
+# pygal's per-value <desc> elements feed its tooltips, a script the charts do without:
+# dropped, they halve the nodes a PDF has to draw.
+_DESC = re.compile(rb"<desc[^>]*>.*?</desc>", re.DOTALL)
+
+
+_CHART_ID = re.compile(rb"chart-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def _render(chart) -> bytes:
+    """The SVG, without the tooltips' <desc> and with one id for every chart: each is
+    a document of its own (an <img>), and equal stylesheets let WeasyPrint compile
+    their selectors once for the whole report."""
+    return _CHART_ID.sub(b"chart", _DESC.sub(b"", chart.render()))
 
 
 def _money(value) -> str:
@@ -70,8 +83,15 @@ def _percent(value) -> str:
     return "—" if value is None else f"{Decimal(value) * 100:.1f} %"
 
 
-def recovered_vs_target(labels: list[str], recovered: list, target: list) -> Chart:
-    chart = _config(pygal.Bar, value_formatter=lambda v: _money(Decimal(str(v))))
+def recovered_vs_target(
+    labels: list[str], recovered: list, target: list, width: int = 760
+) -> Chart:
+    chart = _config(
+        width,
+        pygal.Bar,
+        value_formatter=lambda v: _money(Decimal(str(v))),
+        x_label_rotation=30 if len(labels) > 6 else 0,
+    )
     chart.x_labels = labels
     chart.add(_("Recovered"), [float(v) for v in recovered])
     chart.add(_("Target"), [float(v) if v is not None else None for v in target])
@@ -86,13 +106,19 @@ def recovered_vs_target(labels: list[str], recovered: list, target: list) -> Cha
             for label, r, t in zip(labels, recovered, target, strict=True)
         ],
     )
-    result.svg = chart.render()
+    result.svg = _render(chart)
     return result
 
 
-def delinquency(labels: list[str], by_count: list, by_amount: list) -> Chart:
+def delinquency(labels: list[str], by_count: list, by_amount: list, width: int = 760) -> Chart:
     chart = _config(
-        pygal.Line, value_formatter=lambda v: f"{v:.1f} %", dots_size=2, x_label_rotation=40
+        width,
+        pygal.Line,
+        value_formatter=lambda v: f"{v:.1f} %",
+        show_dots=False,
+        x_label_rotation=40,
+        x_labels_major_every=3,
+        show_minor_x_labels=False,
     )
     chart.x_labels = labels
     chart.add(_("Employers"), [float(v) * 100 if v is not None else None for v in by_count])
@@ -123,12 +149,18 @@ def delinquency(labels: list[str], by_count: list, by_amount: list) -> Chart:
             for lab, c, a in zip(labels, by_count, by_amount, strict=True)
         ],
     )
-    result.svg = chart.render()
+    result.svg = _render(chart)
     return result
 
 
-def aging(labels: list[str], amounts: list) -> Chart:
-    chart = _config(pygal.Bar, value_formatter=lambda v: _money(Decimal(str(v))), show_legend=False)
+def aging(labels: list[str], amounts: list, width: int = 760) -> Chart:
+    chart = _config(
+        width,
+        pygal.Bar,
+        value_formatter=lambda v: _money(Decimal(str(v))),
+        show_legend=False,
+        x_label_rotation=20 if width < 600 else 0,
+    )
     chart.x_labels = labels
     chart.add(_("Arrears"), [float(v) for v in amounts])
     total = sum(amounts, Decimal(0))
@@ -140,12 +172,12 @@ def aging(labels: list[str], amounts: list) -> Chart:
         [_("Age"), _("Arrears")],
         [[label, _money(v)] for label, v in zip(labels, amounts, strict=True)],
     )
-    result.svg = chart.render()
+    result.svg = _render(chart)
     return result
 
 
-def by_state(title: str, labels: list[str], counts: list[int]) -> Chart:
-    chart = _config(pygal.HorizontalBar, show_legend=False, height=260)
+def by_state(title: str, labels: list[str], counts: list[int], width: int = 760) -> Chart:
+    chart = _config(width, pygal.HorizontalBar, show_legend=False, height=260)
     chart.x_labels = labels
     chart.add(title, counts)
     result = Chart(
@@ -154,13 +186,17 @@ def by_state(title: str, labels: list[str], counts: list[int]) -> Chart:
         [_("State"), _("Number")],
         [[label, str(count)] for label, count in zip(labels, counts, strict=True)],
     )
-    result.svg = chart.render()
+    result.svg = _render(chart)
     return result
 
 
-def ranking(labels: list[str], shares: list) -> Chart:
+def ranking(labels: list[str], shares: list, width: int = 760) -> Chart:
     chart = _config(
-        pygal.HorizontalBar, show_legend=False, value_formatter=lambda v: f"{v:.1f} %", height=260
+        width,
+        pygal.HorizontalBar,
+        show_legend=False,
+        value_formatter=lambda v: f"{v:.1f} %",
+        height=260,
     )
     chart.x_labels = labels
     chart.add(_("Recovered of target"), [float(v) * 100 if v is not None else None for v in shares])
@@ -173,5 +209,5 @@ def ranking(labels: list[str], shares: list) -> Chart:
         [_("Branch"), _("Recovered of target")],
         [[label, _percent(share)] for label, share in zip(labels, shares, strict=True)],
     )
-    result.svg = chart.render()
+    result.svg = _render(chart)
     return result

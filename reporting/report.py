@@ -25,6 +25,9 @@ from reporting.dashboards import HISTORY_MONTHS, Period, _target_sum, _targets, 
 from reporting.models import MonthlyReport, MonthlySummary, RecoveryPlan
 from reporting.summaries import FIGURES, month_end, month_start
 
+# Half a page wide: drawn at this width, the charts' text keeps its size in the PDF.
+PDF_CHART_WIDTH = 480
+
 # The KPIs of the report's tables, in its order.
 REPORT_KPIS = [
     "recovered",
@@ -131,6 +134,7 @@ def _section(rows, months: list[datetime.date], targets, branch_ids, month) -> d
                 [month_label(m) for m in year_months],
                 [kpis.recovered(by_month[m]) for m in year_months],
                 [by_month[m].target_amount for m in year_months],
+                width=PDF_CHART_WIDTH,
             ),
             charts.delinquency(
                 [month_label(m) for m in history],
@@ -144,10 +148,12 @@ def _section(rows, months: list[datetime.date], targets, branch_ids, month) -> d
                     kpis.delinquency_by_amount(by_month[m]) if by_month[m]["billed_12m"] else None
                     for m in history
                 ],
+                width=PDF_CHART_WIDTH,
             ),
             charts.aging(
                 [str(label) for _k, label, _f, _l in kpis.AGING_BUCKETS],
                 list(kpis.aging(f_month).values()),
+                width=PDF_CHART_WIDTH,
             ),
         ],
     }

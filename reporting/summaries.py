@@ -340,11 +340,11 @@ def summaries_refresh(*, run_date: datetime.date) -> int:
 
 def rebuild(first: datetime.date, last: datetime.date, *, today: datetime.date) -> dict:
     """Recompute every month from `first` to `last` (final rows included); a month
-    that has not ended is month to date as of yesterday, the last night run."""
+    that has not ended is month to date, as of `today`."""
     written = {}
     month = month_start(first)
     while month <= month_start(last):
-        as_of = min(month_end(month), today - datetime.timedelta(days=1))
+        as_of = min(month_end(month), today)
         if as_of >= month:
             written[f"{month:%Y-%m}"] = summarize_month(month, as_of=as_of, force=True)
         month = add_months(month, 1)

@@ -49,7 +49,7 @@ def dashboard(request):
     for the months asked (the year to date by default)."""
     today = timezone.localdate()
     period = dashboards.default_period(today)
-    form = PeriodForm(request.GET or None)
+    form = PeriodForm(request.GET or None, initial={"first": period.first, "last": period.last})
     if form.is_bound and form.is_valid():
         period = dashboards.Period(
             (form.cleaned_data["first"] or period.first).replace(day=1),

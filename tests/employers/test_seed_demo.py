@@ -103,3 +103,21 @@ def test_demo_activity_goes_through_the_services_once(settings, tmp_path):
     before = SettlementRequest.objects.count()
     call_command("seed_demo_board", stdout=io.StringIO())
     assert SettlementRequest.objects.count() == before
+    # The head's desk: the year's plan approved and revised, next year's drafted, a
+    # history the dashboards draw, last month's report.
+    from reporting.models import MonthlyReport, MonthlySummary, RecoveryPlan
+
+    call_command("seed_demo_desk", stdout=io.StringIO())
+    year = timezone.localdate().year
+    assert set(RecoveryPlan.objects.values_list("year", "version", "status")) == {
+        (year, 1, "superseded"),
+        (year, 2, "approved"),
+        (year + 1, 1, "draft"),
+    }
+    plan = RecoveryPlan.objects.in_force(year)
+    assert plan.targets.filter(amount__gt=0).count() >= 12
+    assert MonthlySummary.objects.values("month").distinct().count() >= 12
+    assert MonthlySummary.objects.filter(recovered_agreements__gt=0).exists()
+    assert MonthlyReport.objects.filter(pdf__gt="").exists()
+    call_command("seed_demo_desk", stdout=io.StringIO())
+    assert RecoveryPlan.objects.count() == 3
