@@ -77,4 +77,5 @@ bench-on:
 	  $(PY) bench/import_arrears.py --rows 1000000 && \
 	  $(PY) bench/breach_job.py --agreements 100000 --installments 10 && \
 	  $(PY) bench/breach_job.py --scale && \
-	  $(PY) bench/pages.py --employers 50000
+	  $(PY) bench/pages.py --employers 50000 && \
+	  $(PY) bench/dashboards.py --sizes 50000,500000

@@ -37,7 +37,7 @@ def build(employers: int) -> None:
     from django.utils import timezone
 
     from core.calendar import add_months
-    from people.models import Branch
+    from people.models import Branch, User
     from people.roles import Role
     from recovery.jobs import snapshots_take
     from reporting.summaries import month_end
@@ -52,14 +52,22 @@ def build(employers: int) -> None:
             "agreements_installment, agreements_paymentagreement, recovery_caseevent, "
             "recovery_recoverycase, employers_contributionperiod, employers_employer CASCADE"
         )
-        cursor.execute("DELETE FROM people_user WHERE username LIKE 'bench-%%'")
-    for branch in Branch.objects.filter(is_active=True):
-        for n in range(AGENTS_PER_BRANCH):
-            UserFactory(role=Role.AGENT, branch=branch, username=f"bench-{branch.code}-{n}")
-    UserFactory(role=Role.DEPARTMENT_HEAD, username="bench-head")
-    UserFactory(
-        role=Role.BRANCH_HEAD, branch=Branch.objects.get(code="SS"), username="bench-head-ss"
+    # The users stay from one run to the next (their history refers to them).
+    wanted = [
+        (f"bench-{branch.code}-{n}", Role.AGENT, branch)
+        for branch in Branch.objects.filter(is_active=True)
+        for n in range(AGENTS_PER_BRANCH)
+    ]
+    wanted += [
+        ("bench-head", Role.DEPARTMENT_HEAD, None),
+        ("bench-head-ss", Role.BRANCH_HEAD, Branch.objects.get(code="SS")),
+    ]
+    existing = set(
+        User.objects.filter(username__startswith="bench-").values_list("username", flat=True)
     )
+    for username, role, branch in wanted:
+        if username not in existing:
+            UserFactory(role=role, branch=branch, username=username)
     params = {"n": employers, "day": today, "month": this_month}
     statements = [
         """

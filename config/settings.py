@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "agreements",
     "legal",
     "council",
+    "correspondence",
     "reporting",
 ]
 
@@ -195,6 +196,10 @@ COUNCIL_RESOLUTION_EXAMPLE = env_str("COUNCIL_RESOLUTION_EXAMPLE", "ACUERDO #202
 # Waivers approved and not applied in the account system after this many days are
 # listed for the department head.
 COUNCIL_APPLICATION_DAYS = env_int("COUNCIL_APPLICATION_DAYS", 15)
+# The department's outgoing letters: PREFIX-YEAR-NNNN, one sequence a year.
+CORRESPONDENCE_PREFIX = env_str("CORRESPONDENCE_PREFIX", "DRP")
+# A reminder goes this many business days before a letter's deadline.
+CORRESPONDENCE_REMINDER_DAYS = env_int("CORRESPONDENCE_REMINDER_DAYS", 2)
 INSTITUTE_SIGNATORY_NAME = env_str("INSTITUTE_SIGNATORY_NAME", "")
 INSTITUTE_SIGNATORY_TITLE = env_str(
     "INSTITUTE_SIGNATORY_TITLE", "Jefe del Departamento de Recuperación Prejudicial"

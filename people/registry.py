@@ -54,8 +54,10 @@ def page_panels(page: str) -> list:
     ]
 
 
-def page_panels_for(page: str, request) -> list[dict]:
-    return [panel for function in page_panels(page) if (panel := function(request))]
+def page_panels_for(page: str, request, **context) -> list[dict]:
+    """The panels of `page` that have something to show; `context` is the page's own
+    object (the case of a case's page)."""
+    return [panel for function in page_panels(page) if (panel := function(request, **context))]
 
 
 def role_permissions() -> dict[str, list[str]]:

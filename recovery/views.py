@@ -225,6 +225,7 @@ def case_detail(request, pk: int):
             "document_form": DocumentForm(),
             "on_hold": case.is_on_hold(today),
             "agreements": list(case.agreements.order_by("-created_at")),
+            "panels": page_panels_for("case", request, case=case),
         }
     )
     if request.user.has_perm("recovery.assign_case"):

@@ -318,7 +318,7 @@ def report_download(request, pk: int, kind: str):
     )
 
 
-def agent_panel(request) -> dict | None:
+def agent_panel(request, **context) -> dict | None:
     """The agent's own figures for its queue page (people.registry's page panels)."""
     if request.user.role != Role.AGENT:
         return None
