@@ -6,7 +6,12 @@ from correspondence.models import CorrespondenceItem, ResponseTemplate
 
 
 class DateInput(forms.DateInput):
+    """The browser's date picker, which reads and sends ISO dates only."""
+
     input_type = "date"
+
+    def __init__(self, attrs=None, format="%Y-%m-%d"):
+        super().__init__(attrs, format=format)
 
 
 class ItemForm(forms.ModelForm):

@@ -6,9 +6,11 @@ under CI=true a missing browser is a failure, never a skip.
 
 import os
 import shutil
+import uuid
 
 import pytest
 
+SESSION_QUEUE = f"test-{uuid.uuid4().hex}"
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 
 
@@ -62,9 +64,11 @@ def _reference_data(reference_data):
 @pytest.fixture
 def celery_worker_on_redis(settings):
     """A real Celery worker (a thread of this process) taking tasks from Redis, on a
-    queue of its own: jobs go through the broker exactly as in production."""
-    import uuid
-
+    queue of this test session's own: jobs go through the broker exactly as in
+    production. One queue for the whole session: Celery caches its routes to the
+    default queue, so a second worker on a new queue would wait for tasks sent to the
+    first one's (a leftover task names a job the flushed database no longer has: the
+    runner finds nothing to claim)."""
     import redis
 
     url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
@@ -86,7 +90,7 @@ def celery_worker_on_redis(settings):
     app.conf.update(
         broker_url=url,
         task_always_eager=False,
-        task_default_queue=f"test-{uuid.uuid4().hex}",
+        task_default_queue=SESSION_QUEUE,
         result_backend=None,
     )
     app._pool = None  # no connection kept from another broker

@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from core.models import BackgroundJob
 from people.models import Branch
 from people.roles import Role
 from recovery.models import EmployerSnapshot
@@ -50,7 +51,10 @@ def test_head_opens_the_dashboard_drills_into_a_branch_and_downloads_the_report(
     page.fill("#id_month", f"{today:%Y-%m}")
     page.click("text=Generar el informe")
     page.wait_for_url("**/tareas/**")
-    page.wait_for_selector("text=Descargar", timeout=60_000)
+    # The bar, until the job is over (done or failed: the message says why).
+    page.wait_for_selector("#job-status:not([hx-get])", timeout=90_000)
+    job = BackgroundJob.objects.get(kind="monthly_report")
+    assert job.status == "done", job.message
     with page.expect_download() as download_info:
         page.click("text=Descargar")
     with open(download_info.value.path(), "rb") as fh:

@@ -103,6 +103,21 @@ def test_demo_activity_goes_through_the_services_once(settings, tmp_path):
     before = SettlementRequest.objects.count()
     call_command("seed_demo_board", stdout=io.StringIO())
     assert SettlementRequest.objects.count() == before
+    # The department's correspondence: due, overdue, answered, a request awaiting.
+    from correspondence.models import CorrespondenceItem
+
+    call_command("seed_demo_correspondence", stdout=io.StringIO())
+    today = timezone.localdate()
+    assert CorrespondenceItem.objects.overdue(today).exists()
+    assert CorrespondenceItem.objects.awaiting().filter(deadline__gte=today).exists()
+    assert set(CorrespondenceItem.objects.values_list("status", flat=True)) >= {
+        "registered",
+        "assigned",
+        "sent",
+        "closed",
+    }
+    call_command("seed_demo_correspondence", stdout=io.StringIO())
+    assert CorrespondenceItem.objects.count() == 5
     # The head's desk: the year's plan approved and revised, next year's drafted, a
     # history the dashboards draw, last month's report.
     from reporting.models import MonthlyReport, MonthlySummary, RecoveryPlan
