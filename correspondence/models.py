@@ -41,8 +41,6 @@ class ItemStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
-OPEN_STATUSES = [ItemStatus.REGISTERED, ItemStatus.ASSIGNED, ItemStatus.ANSWERED]
-
 # The one table of the item's states.
 ALLOWED_TRANSITIONS: dict[str, set[str]] = {
     ItemStatus.REGISTERED: {ItemStatus.ASSIGNED, ItemStatus.CLOSED},
@@ -61,9 +59,6 @@ class ItemQuerySet(models.QuerySet):
         if user.is_authenticated and user.is_active and user.role == Role.SECRETARY:
             return self
         return scope_to_branch(self, user, branch_field="branch")
-
-    def open(self) -> ItemQuerySet:
-        return self.filter(status__in=OPEN_STATUSES)
 
     def awaiting(self) -> ItemQuerySet:
         """What still waits on someone: a letter until its response is sent, a request

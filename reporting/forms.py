@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import datetime
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -116,9 +114,3 @@ class TargetsForm(forms.Form):
             month: {name: self.cleaned_data[f"{name}_{month}"] for name in TARGET_FIELDS}
             for month in MONTHS
         }
-
-
-def current_month() -> datetime.date:
-    from django.utils import timezone
-
-    return timezone.localdate().replace(day=1)

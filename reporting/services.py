@@ -3,7 +3,6 @@ branch head's confirmation, the head's approval and new versions after it."""
 
 from __future__ import annotations
 
-import datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -372,7 +371,3 @@ def visible_branches(user: User):
     if sees_all_branches(user):
         return branches
     return branches.filter(pk=user.branch_id) if user.branch_id else branches.none()
-
-
-def today() -> datetime.date:
-    return timezone.localdate()
