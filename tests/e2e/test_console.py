@@ -23,13 +23,22 @@ def log_in(page, live_server, username):
 
 
 @pytest.mark.parametrize(
-    "role, username", [(Role.DEPARTMENT_HEAD, "jefa"), (Role.AGENT, "ana"), (Role.LEGAL, "lex")]
+    "role, username",
+    [
+        (Role.DEPARTMENT_HEAD, "jefa"),
+        (Role.AGENT, "ana"),
+        (Role.LEGAL, "lex"),
+        # The desk's and the correspondence's pages: the branch head and the secretary.
+        (Role.BRANCH_HEAD, "carlos"),
+        (Role.SECRETARY, "sonia"),
+    ],
 )
 def test_every_menu_page_of_a_role_runs_without_a_console_error(live_server, page, role, username):
     from people.models import Branch
 
     branch = Branch.objects.get(code="SS")
-    agent = UserFactory(username=username, role=role, branch=branch if role == Role.AGENT else None)
+    in_branch = role in {Role.AGENT, Role.BRANCH_HEAD}
+    agent = UserFactory(username=username, role=role, branch=branch if in_branch else None)
     employer = EmployerFactory(branch=branch, legal_name="Textiles Lempa, S.A. de C.V.")
     due = timezone.localdate() - datetime.timedelta(days=50)
     PeriodFactory(
