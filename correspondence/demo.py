@@ -11,26 +11,19 @@ from django.utils import timezone
 
 from correspondence import services
 from correspondence.models import CorrespondenceItem, ResponseTemplate
-from people.models import User
+from people.demo import demo_user
 from people.roles import Role
 from recovery.models import RecoveryCase
 
 PDF = b"%PDF-1.4\n% Nota de demostracion\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-def _user(role: Role, branch_code: str | None = None) -> User | None:
-    users = User.objects.filter(groups__name=role.value, is_active=True)
-    if branch_code:
-        users = users.filter(branch__code=branch_code)
-    return users.order_by("pk").first()
-
-
 def seed_correspondence() -> dict[str, int]:
     """Once: skipped when any item exists."""
     if CorrespondenceItem.objects.exists():
         return {"skipped": 1}
-    secretary, head = _user(Role.SECRETARY), _user(Role.DEPARTMENT_HEAD)
-    head_ss = _user(Role.BRANCH_HEAD, "SS")
+    secretary, head = demo_user(Role.SECRETARY), demo_user(Role.DEPARTMENT_HEAD)
+    head_ss = demo_user(Role.BRANCH_HEAD, "SS")
     if not (secretary and head and head_ss):
         return {"skipped": 1}
     today = timezone.localdate()

@@ -25,6 +25,7 @@ from council.models import (
     SettlementRequest,
 )
 from employers.models import ContributionPeriod, Employer
+from people.demo import demo_user
 from people.models import User
 from people.roles import Role
 from recovery.models import CaseStatus, RecoveryCase
@@ -40,13 +41,6 @@ BREACH_NIGHT = {
 }
 
 PDF = b"%PDF-1.4\n% Documento de demostracion\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-def _user(role: Role, branch_code: str | None = None) -> User | None:
-    users = User.objects.filter(groups__name=role.value, is_active=True)
-    if branch_code:
-        users = users.filter(branch__code=branch_code)
-    return users.order_by("pk").first()
 
 
 def _documents(request, actor) -> None:
@@ -74,9 +68,9 @@ def seed_board() -> dict[str, int]:
     """Once: skipped when any request exists."""
     if SettlementRequest.objects.exists():
         return {"skipped": 1}
-    head = _user(Role.DEPARTMENT_HEAD)
-    staff = _user(Role.ADMIN_STAFF)
-    agent = _user(Role.AGENT, "SS")
+    head = demo_user(Role.DEPARTMENT_HEAD)
+    staff = demo_user(Role.ADMIN_STAFF)
+    agent = demo_user(Role.AGENT, "SS")
     if not (head and staff and agent):
         return {"skipped": 1}
     today = timezone.localdate()

@@ -50,3 +50,11 @@ def ensure_demo_users() -> list[tuple[str, str, str]]:
         admin.save()
     rows.append(("admin", "Superusuario (admin de Django)", "todas"))
     return rows
+
+
+def demo_user(role: Role, branch_code: str | None = None) -> User | None:
+    """The first active demo user of `role` (in that branch): whom the demos act as."""
+    users = User.objects.filter(groups__name=role.value, is_active=True)
+    if branch_code:
+        users = users.filter(branch__code=branch_code)
+    return users.order_by("pk").first()

@@ -40,6 +40,14 @@ class Chart:
     columns: list[str]
     rows: list[list[str]] = field(default_factory=list)
     svg: bytes = b""
+    # The list behind each row (a drill-down), when there is one.
+    links: list[str] = field(default_factory=list)
+
+    @property
+    def linked_rows(self) -> list[tuple[list[str], str]]:
+        return [
+            (row, self.links[i] if i < len(self.links) else "") for i, row in enumerate(self.rows)
+        ]
 
     @property
     def data_url(self) -> str:

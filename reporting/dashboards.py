@@ -57,7 +57,7 @@ def month_label(month: datetime.date) -> str:
     return date_format(month, "M Y")
 
 
-def _targets(period: Period, branch_ids) -> dict:
+def targets_in_force(period: Period, branch_ids) -> dict:
     """{(branch_id, month_date): {field: value}} from the plans in force (one query)."""
     years = {m.year for m in period.months}
     rows = BranchTarget.objects.filter(
@@ -68,7 +68,7 @@ def _targets(period: Period, branch_ids) -> dict:
     }
 
 
-def _target_sum(targets: dict, keys) -> dict | None:
+def target_sum(targets: dict, keys) -> dict | None:
     found = [targets[key] for key in keys if key in targets]
     if not found:
         return None
@@ -169,7 +169,7 @@ def dashboard(user: User, period: Period, *, branch: Branch | None = None) -> di
     rows = list(rows.values("month", "branch_id", "agent_id", "as_of", "rolls", *FIGURES))
     branches = list(Branch.objects.filter(is_active=True)) if branch is None else [branch]
     branch_ids = [b.pk for b in branches]
-    targets = _targets(period, branch_ids)
+    targets = targets_in_force(period, branch_ids)
     in_period = [row for row in rows if period.first <= row["month"] <= period.last]
     as_of = max((row["as_of"] for row in in_period), default=None)
 
@@ -177,7 +177,7 @@ def dashboard(user: User, period: Period, *, branch: Branch | None = None) -> di
         return [(b, m) for b in ids for m in months]
 
     total = kpis.figures(
-        in_period, period.last, _target_sum(targets, target_keys(branch_ids, period.months))
+        in_period, period.last, target_sum(targets, target_keys(branch_ids, period.months))
     )
     # By month (the chart), by branch or by agent (the table and the ranking).
     by_month = defaultdict(list)
@@ -188,7 +188,7 @@ def dashboard(user: User, period: Period, *, branch: Branch | None = None) -> di
         month: kpis.figures(
             by_month.get(month, []),
             month,
-            _target_sum(targets, target_keys(branch_ids, [month])),
+            target_sum(targets, target_keys(branch_ids, [month])),
         )
         for month in months_24
     }
@@ -212,13 +212,13 @@ def dashboard(user: User, period: Period, *, branch: Branch | None = None) -> di
         agreements, cases = agreements.filter(branch=branch), cases.filter(branch=branch)
     labels, counts, values = _state_counts(agreements, AgreementStatus.choices)
     agreements_chart = charts.by_state(_("Agreements by state"), labels, counts)
-    agreement_links = [
+    agreements_chart.links = [
         _drill("agreements:agreement_list", branch=branch.pk if branch else "", status=value)
         for value in values
     ]
     labels, counts, values = _state_counts(cases, CaseStatus.choices)
     cases_chart = charts.by_state(_("Cases by state"), labels, counts)
-    case_links = [
+    cases_chart.links = [
         _drill("recovery:case_list", branch=branch.pk if branch else "", status=value)
         for value in values
     ]
@@ -229,7 +229,7 @@ def dashboard(user: User, period: Period, *, branch: Branch | None = None) -> di
                 b.code,
                 b.name,
                 [r for r in in_period if r["branch_id"] == b.pk],
-                _target_sum(targets, target_keys([b.pk], period.months)),
+                target_sum(targets, target_keys([b.pk], period.months)),
                 {"branch": b.pk},
             )
             for b in branches
@@ -321,8 +321,6 @@ def dashboard(user: User, period: Period, *, branch: Branch | None = None) -> di
             "cases": cases_chart,
             "ranking": ranking_chart,
         },
-        "agreement_links": agreement_links,
-        "case_links": case_links,
         "attention": _attention(branch.pk if branch else None, today),
     }
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from agreements import demo as demo_agreements
 from agreements.models import Payment
 from core.calendar import add_months
+from people.demo import demo_user
 from people.models import Branch, User
 from people.roles import Role
 from recovery.jobs import snapshots_take
@@ -63,13 +64,10 @@ def _targets(plan: RecoveryPlan, head: User, *, factor: Decimal = Decimal("1")) 
 
 
 def _confirm(plan: RecoveryPlan, heads: dict[int, User], *, only=None) -> None:
-    for branch_id in services.visible_branches(
-        User.objects.filter(groups__name=Role.DEPARTMENT_HEAD.value).first()
-    ).values_list("pk", flat=True):
-        if only is not None and branch_id not in only:
-            continue
-        user = heads.get(branch_id)
-        if user and branch_id in [e.branch_id for e in plan.branches.filter(confirmed_at=None)]:
+    """Each branch head confirms its branch (`only`: those branches)."""
+    for entry in plan.branches.filter(confirmed_at=None):
+        user = heads.get(entry.branch_id)
+        if user and (only is None or entry.branch_id in only):
             services.branch_confirm(plan=plan, branch=user.branch, actor=user)
 
 
@@ -77,7 +75,7 @@ def seed_desk() -> dict[str, int]:
     """Once: skipped when any plan exists."""
     if RecoveryPlan.objects.exists():
         return {"skipped": 1}
-    head = User.objects.filter(groups__name=Role.DEPARTMENT_HEAD.value, is_active=True).first()
+    head = demo_user(Role.DEPARTMENT_HEAD)
     heads = _heads()
     if head is None:
         return {"skipped": 1}

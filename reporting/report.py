@@ -21,7 +21,7 @@ from core.models import BackgroundJob
 from core.pdf import render_pdf_pages
 from people.models import Branch, User
 from reporting import charts, kpis
-from reporting.dashboards import HISTORY_MONTHS, Period, _target_sum, _targets, month_label
+from reporting.dashboards import HISTORY_MONTHS, Period, month_label, target_sum, targets_in_force
 from reporting.models import MonthlyReport, MonthlySummary, RecoveryPlan
 from reporting.summaries import FIGURES, month_end, month_start
 
@@ -76,8 +76,8 @@ def _section(rows, months: list[datetime.date], targets, branch_ids, month) -> d
     keys_month = [(b, month) for b in branch_ids]
     year_months = [m for m in months if m.year == month.year and m <= month]
     keys_year = [(b, m) for b in branch_ids for m in year_months]
-    f_month = kpis.figures(in_month, month, _target_sum(targets, keys_month))
-    f_year = kpis.figures(year_rows, month, _target_sum(targets, keys_year))
+    f_month = kpis.figures(in_month, month, target_sum(targets, keys_month))
+    f_year = kpis.figures(year_rows, month, target_sum(targets, keys_year))
     lines = [
         (kpi, value, kpis.KPI_BY_KEY[kpi.key].compute(f_year))
         for kpi, value in kpis.evaluate(f_month, REPORT_KPIS)
@@ -86,7 +86,7 @@ def _section(rows, months: list[datetime.date], targets, branch_ids, month) -> d
         m: kpis.figures(
             [r for r in rows if r["month"] == m],
             m,
-            _target_sum(targets, [(b, m) for b in branch_ids]),
+            target_sum(targets, [(b, m) for b in branch_ids]),
         )
         for m in months
     }
@@ -172,7 +172,7 @@ def report_context(month: datetime.date, progress=None) -> dict:
             "month", "branch_id", "agent_id", "as_of", "is_final", "rolls", *FIGURES
         )
     )
-    targets = _targets(Period(months[0], month), ids)
+    targets = targets_in_force(Period(months[0], month), ids)
     sections = []
     steps = len(branches) + 2
     sections.append((_("Department total"), _section(rows, months, targets, ids, month)))
