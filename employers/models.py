@@ -393,6 +393,32 @@ class ContributionPeriod(models.Model):
         return max((today - self.due_date).days, 0)
 
 
+class ArrearsDigest(models.Model):
+    """What the last applied import's rows of one employer came to: how many, and the
+    exclusive or of each row's 64-bit hash (its columns as the file gave them).
+
+    A later file whose rows of that employer have the same count and digest, while the
+    employer's NIT is still the one they were checked against, holds exactly the same
+    rows (reordered at most): they were valid then and, since only the import writes
+    periods, the periods already hold them. The import sets those rows aside without
+    checking them again; any other difference sends all of the employer's rows through
+    every check. Written only by the import."""
+
+    employer = models.OneToOneField(
+        Employer, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    nit = models.CharField(_("NIT"), max_length=14)
+    rows = models.PositiveIntegerField(_("rows"))
+    digest = models.BigIntegerField(_("digest"))
+
+    class Meta:
+        verbose_name = _("arrears digest")
+        verbose_name_plural = _("arrears digests")
+
+    def __str__(self) -> str:
+        return f"{self.employer_id}: {self.rows}"
+
+
 AGING_BUCKETS = [
     # (key, label, first day, last day or None)
     ("d0_30", _("0–30 days"), 0, 30),

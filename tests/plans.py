@@ -3,9 +3,10 @@
 `executed_plans()` loads auto_explain in the test's session and collects, as JSON, the
 plan of every statement run inside the block — nested ones too (a job's CTEs, the
 history triggers' INSERTs) — with their actual row counts. `quadratic_joins()` lists the
-nested loops in them that compared two large sets: `outer rows x inner rows per loop`
-both at or above a threshold, which is what grows with the square of the data (an
-index lookup per outer row reads one inner row per loop and is not flagged).
+nodes in them that read a large set once per row of another — a nested loop's inner side
+or a correlated subquery: `loops x rows read per loop` both at or above a threshold,
+which is what grows with the square of the data (an index lookup per outer row reads one
+row per loop and is not flagged).
 """
 
 from __future__ import annotations
@@ -63,17 +64,19 @@ def _rows_read_per_loop(node: dict) -> float:
 
 
 def quadratic_joins(plans: list[dict], threshold: int) -> list[str]:
-    """The nested loops that read at least `threshold` inner rows per loop for at least
-    `threshold` outer rows, each described with its statement's first line."""
+    """The plan nodes run at least `threshold` times that read at least `threshold` rows
+    each time: the inner side of a nested loop over two large sets, or a correlated
+    subquery (a SubPlan) scanning a large set once per row of another. Each is described
+    with its statement's first line."""
     found = []
     for plan in plans:
         for node in _nodes(plan["Plan"]):
-            if node.get("Node Type") != "Nested Loop" or len(node.get("Plans", [])) < 2:
-                continue
-            outer, inner = node["Plans"][0], node["Plans"][1]
-            outer_rows = outer.get("Actual Rows", 0) * outer.get("Actual Loops", 1)
-            inner_rows = _rows_read_per_loop(inner)
-            if outer_rows >= threshold and inner_rows >= threshold:
+            loops = node.get("Actual Loops", 1)
+            rows_per_loop = _rows_read_per_loop(node)
+            if loops >= threshold and rows_per_loop >= threshold:
                 query = " ".join(plan.get("Query Text", "").split())[:120]
-                found.append(f"{outer_rows:.0f} x {inner_rows:.0f} rows: {query}")
+                kind = node.get("Parent Relationship", "")
+                found.append(
+                    f"{loops:.0f} x {rows_per_loop:.0f} rows ({node['Node Type']}, {kind}): {query}"
+                )
     return found

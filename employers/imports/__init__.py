@@ -1,7 +1,9 @@
 """Arrears import: the employer account system's export into Recupera.
 
-The file is streamed into a temporary staging table with PostgreSQL's COPY, checked
-with a handful of set-based queries, and merged with two statements (UPDATE the
+The file is streamed into a temporary staging table with PostgreSQL's COPY; the rows
+of every employer whose rows are exactly as the last import left them are set aside
+unchecked (employers.imports.unchanged); the rest are checked with a handful of
+set-based queries and merged with two statements (UPDATE the
 periods that changed, INSERT the new ones), all in one transaction. Python never
 holds the rows: memory stays flat whatever the file size, and a file with any bad row
 writes nothing.

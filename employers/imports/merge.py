@@ -13,7 +13,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from employers.imports.checks import any_error, build_rows, collect_errors
+from employers.imports.checks import any_error, build_rows, collect_errors, load_lookups
 from employers.imports.reading import (
     MAX_STORED_ERRORS,
     ImportFileError,
@@ -22,6 +22,7 @@ from employers.imports.reading import (
     sniff_format,
 )
 from employers.imports.staging import copy_error, drop_temp_tables, load_staging
+from employers.imports.unchanged import set_aside_unchanged, store_digests
 from employers.models import ArrearsImport, ArrearsImportStatus
 
 logger = logging.getLogger(__name__)
@@ -157,6 +158,16 @@ def merge_rows(cursor) -> tuple[int, int, int]:
     return employers_created, cursor.rowcount, periods_updated
 
 
+def _check_staged(cursor, steps: ImportSteps, result: ImportResult, *, typed: bool) -> int:
+    """Set aside the unchanged employers' rows, then type and check the others; returns
+    the number of rows in the file (both kinds; blank leftovers not counted)."""
+    steps.begin("compare")
+    result.rows_set_aside = set_aside_unchanged(cursor)
+    steps.checking()
+    load_lookups(cursor)
+    return result.rows_set_aside + build_rows(cursor, typed=typed)
+
+
 def run_arrears_import(
     *,
     path: Path,
@@ -232,8 +243,7 @@ def _run(
                 cursor, path, fmt, typed=True, on_chunk=steps.reading
             )
             if typed:
-                steps.checking()
-                result.rows_total = build_rows(cursor, typed=True)
+                result.rows_total = _check_staged(cursor, steps, result, typed=True)
             if not typed or (result.rows_total and any_error(cursor)):
                 steps.begin("stage")
                 try:
@@ -242,8 +252,7 @@ def _run(
                     result.errors = copy_error(exc, path, fmt)
                     result.error_count = len(result.errors)
                     raise _Rejected from exc
-                steps.checking()
-                result.rows_total = build_rows(cursor)
+                result.rows_total = _check_staged(cursor, steps, result, typed=False)
                 if result.rows_total and any_error(cursor):
                     result.errors, result.error_count = collect_errors(cursor)
                     raise _Rejected
@@ -263,6 +272,7 @@ def _run(
             result.periods_updated = updated
             result.periods_unchanged = result.rows_total - inserted - updated
             record_counts(applied, result)
+            store_digests(cursor)
             drop_temp_tables(cursor)
             for listener in IMPORT_LISTENERS:
                 listener(applied)

@@ -75,11 +75,14 @@ class ImportResult:
     periods_created: int = 0
     periods_updated: int = 0
     periods_unchanged: int = 0
+    # Rows of employers whose rows were exactly as the last import left them: set
+    # aside unchecked (employers.imports.unchanged); counted in periods_unchanged too.
+    rows_set_aside: int = 0
     errors: list[RowError] = field(default_factory=list)
     error_count: int = 0
     dry_run: bool = False
     previous_import: ArrearsImport | None = None
-    # Seconds per step (read, stage, check, merge), for the benchmark.
+    # Seconds per step (read, stage, compare, check, merge), for the benchmark.
     step_seconds: dict[str, float] = field(default_factory=dict)
 
     @property

@@ -11,7 +11,6 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core import tabular
-from employers.imports.checks import load_lookups
 from employers.imports.reading import (
     AMOUNT_COLUMNS,
     CHUNK,
@@ -31,6 +30,7 @@ def _staging_columns(header: list[str]) -> list[str]:
 
 TEMP_TABLES = [
     "arrears_staging",
+    "arrears_blocks",
     "arrears_rows",
     "arrears_employers",
     "lookup_numero_patronal",
@@ -109,8 +109,8 @@ def _copy_xlsx(cursor, path: Path, fmt: FileFormat, on_chunk=None) -> None:
 
 
 def load_staging(cursor, path: Path, fmt: FileFormat, *, typed: bool, on_chunk=None) -> bool:
-    """Stage the file and check its few-valued columns. With typed=True a COPY error
-    means "take the text path" and returns False; with typed=False it is raised."""
+    """Stage the file. With typed=True a COPY error means "take the text path" and
+    returns False; with typed=False it is raised."""
     drop_temp_tables(cursor)
     _create_staging(cursor, fmt.header, typed=typed)
     try:
@@ -123,7 +123,6 @@ def load_staging(cursor, path: Path, fmt: FileFormat, *, typed: bool, on_chunk=N
         if typed:
             return False
         raise
-    load_lookups(cursor)
     return True
 
 
