@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "council",
     "correspondence",
     "reporting",
+    "office",
 ]
 
 MIDDLEWARE = [

@@ -14,6 +14,7 @@ urlpatterns = [
     path("consejo/", include("council.urls")),
     path("correspondencia/", include("correspondence.urls")),
     path("tablero/", include("reporting.urls")),
+    path("oficina/", include("office.urls")),
     path("tareas/", include("core.urls")),
     path("salud/", core_views.health, name="health"),
     path("admin/", admin.site.urls),

@@ -1,22 +1,32 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
-from people.registry import menu_entries
+from people.registry import menu_entries, page_panels_for
 
 
-@login_required
-def home(request):
-    """The landing page of the user's role, as the apps' menu entries declare it."""
+def _landing(user) -> str | None:
     landings = sorted(
         (entry for entry in menu_entries() if entry.landing is not None),
         key=lambda entry: entry.landing,
     )
     for entry in landings:
-        if entry.landing_roles and request.user.role not in entry.landing_roles:
+        if entry.landing_roles and user.role not in entry.landing_roles:
             continue
-        if request.user.has_perm(entry.permission):
-            return redirect(entry.url_name)
-    return render(request, "people/home.html")
+        if user.has_perm(entry.permission):
+            return entry.url_name
+    return None
+
+
+@login_required
+def home(request):
+    """What waits on the user (the apps' "home" panels: guidelines to read, action
+    items), or else straight to the landing page of their role, as the apps' menu
+    entries declare it."""
+    landing = _landing(request.user)
+    panels = page_panels_for("home", request)
+    if landing and not panels:
+        return redirect(landing)
+    return render(request, "people/home.html", {"panels": panels, "landing": landing})
 
 
 @login_required

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from core.views import form_refused, reported
 from people.access import sees_all_branches
+from people.registry import page_panels_for
 from people.roles import Role
 from reporting import dashboards, services
 from reporting.apps import (
@@ -65,6 +66,8 @@ def dashboard(request):
         branch = get_object_or_404(services.visible_branches(request.user), pk=branch_id)
     context = dashboards.dashboard(request.user, period, branch=branch)
     context["form"] = form
+    # What the apps above add (office: the overdue action items).
+    context["panels"] = page_panels_for("dashboard", request)
     context["branches"] = (
         services.visible_branches(request.user) if sees_all_branches(request.user) else []
     )

@@ -136,3 +136,25 @@ def test_demo_activity_goes_through_the_services_once(settings, tmp_path):
     assert MonthlyReport.objects.filter(pdf__gt="").exists()
     call_command("seed_demo_desk", stdout=io.StringIO())
     assert RecoveryPlan.objects.count() == 3
+    # The office: a guideline half read, a meeting with open items (one overdue), a
+    # training on the plan with its attendance, an induction half way.
+    from office import services as office
+    from office.models import ActionItem, Guideline, Induction, Invitation
+    from people.models import User
+    from people.roles import Role
+
+    call_command("seed_demo_office", stdout=io.StringIO())
+    head = User.objects.filter(groups__name=Role.DEPARTMENT_HEAD.value).first()
+    current = Guideline.objects.current().get(title__startswith="Lineamiento de gestión")
+    done, pending = office.readers(current, head)
+    assert done and pending and abs(len(done) - len(pending)) <= 1
+    assert (
+        ActionItem.objects.overdue(today).exists()
+        and ActionItem.objects.filter(status="done").exists()
+    )
+    assert Invitation.objects.filter(attended=True, training__plan__year=year).exists()
+    assert Invitation.objects.filter(attended=False).exists()
+    assert office.untrained(head, year).exists()
+    assert Induction.objects.count() == 1
+    call_command("seed_demo_office", stdout=io.StringIO())
+    assert Guideline.objects.count() == 3

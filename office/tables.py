@@ -1,0 +1,97 @@
+import django_tables2 as tables
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from office.models import ActionItem, Guideline, Meeting, Training
+
+
+def _name(user) -> str:
+    return user.get_full_name() or user.username
+
+
+class GuidelineTable(tables.Table):
+    title = tables.Column(
+        verbose_name=_("Title"), linkify=("office:guideline_detail", {"pk": tables.A("pk")})
+    )
+    kind = tables.Column(verbose_name=_("Kind"))
+    version = tables.Column(verbose_name=_("Version"))
+    published_at = tables.DateColumn(verbose_name=_("Published"), format="d/m/Y")
+    read = tables.Column(verbose_name=_("Read"), empty_values=(), orderable=False)
+
+    class Meta:
+        model = Guideline
+        fields = ["title", "kind", "version", "published_at"]
+        order_by = ["-published_at"]
+        empty_text = _("No guideline has been published yet.")
+
+    def __init__(self, *args, counts=None, unread=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.counts = counts or {}
+        self.unread = set(unread)
+
+    def render_title(self, record, value):
+        if record.pk in self.unread:
+            return format_html('{} <span class="badge bad">{}</span>', value, _("To read"))
+        return value
+
+    def render_read(self, record):
+        done, total = self.counts.get(record.pk, (0, 0))
+        return f"{done} / {total}"
+
+
+class MeetingTable(tables.Table):
+    title = tables.Column(
+        verbose_name=_("Meeting"), linkify=("office:meeting_detail", {"pk": tables.A("pk")})
+    )
+    held_on = tables.DateColumn(verbose_name=_("Date"), format="d/m/Y")
+    branch = tables.Column(verbose_name=_("Branch"), default=_("Department"))
+    open_items = tables.Column(verbose_name=_("Open action items"), orderable=False)
+
+    class Meta:
+        model = Meeting
+        fields = ["held_on", "title", "branch"]
+        order_by = ["-held_on"]
+        empty_text = _("No meeting has been recorded yet.")
+
+
+class ActionTable(tables.Table):
+    what = tables.Column(
+        verbose_name=_("What"),
+        linkify=("office:meeting_detail", {"pk": tables.A("meeting_id")}),
+    )
+    owner = tables.Column(verbose_name=_("Owner"))
+    due_on = tables.DateColumn(verbose_name=_("Due"), format="d/m/Y")
+    status = tables.Column(verbose_name=_("Status"))
+    meeting = tables.Column(verbose_name=_("Meeting"), orderable=False)
+
+    class Meta:
+        model = ActionItem
+        fields = ["due_on", "what", "owner", "status", "meeting"]
+        order_by = ["due_on"]
+        empty_text = _("No action item matches these filters.")
+
+    def render_owner(self, value):
+        return _name(value)
+
+    def render_due_on(self, record, value):
+        if record.is_overdue(timezone.localdate()):
+            return format_html('<span class="badge bad">{}</span>', value.strftime("%d/%m/%Y"))
+        return value.strftime("%d/%m/%Y")
+
+
+class TrainingTable(tables.Table):
+    topic = tables.Column(
+        verbose_name=_("Topic"), linkify=("office:training_detail", {"pk": tables.A("pk")})
+    )
+    starts_at = tables.DateTimeColumn(verbose_name=_("Date"), format="d/m/Y H:i")
+    trainer = tables.Column(verbose_name=_("Trainer"))
+    plan = tables.Column(verbose_name=_("Plan"), default="—")
+    invited = tables.Column(verbose_name=_("Invited"), orderable=False)
+    attended = tables.Column(verbose_name=_("Attended"), orderable=False)
+
+    class Meta:
+        model = Training
+        fields = ["starts_at", "topic", "trainer", "plan"]
+        order_by = ["-starts_at"]
+        empty_text = _("No training has been planned yet.")
