@@ -1,6 +1,7 @@
 """Demo office work: a guideline half of the staff acknowledged and its earlier
 version, a meeting with open action items (one overdue) and one done, a training on
-this year's plan with its attendance and one still to come, an induction half way.
+this year's plan with its attendance and one still to come, an induction half way, an
+agent's evaluation.
 Made through the services the pages use. Never used in production."""
 
 from __future__ import annotations
@@ -136,6 +137,20 @@ def seed_office() -> dict[str, int]:
     induction = services.induction_start(user=newcomer, actor=head, started_on=today - 6 * day)
     for task in list(induction.tasks.all())[:3]:
         services.induction_tick(task=task, actor=head_ss, done=True)
+    # One evaluation, of an agent of the branch, over the year to date.
+    agent = next((p for p in owners if p.role == Role.AGENT), None)
+    if agent is not None:
+        # The year to date: this month's figures are those of the night before.
+        services.evaluation_make(
+            actor=head_ss,
+            person=agent,
+            first_month=today.replace(month=1, day=1),
+            last_month=today.replace(day=1),
+            ratings={"follow_up_quality": 4, "procedures": 4, "deadlines": 3, "teamwork": 5},
+            overall=4,
+            strengths="Gestiones constantes y bien documentadas; buen trato con los patronos.",
+            improvements="Cerrar los acuerdos de reunión dentro del plazo.",
+        )
     return {
         "guidelines": Guideline.objects.count(),
         "meetings": 1,

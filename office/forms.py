@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from office.models import GuidelineKind, Meeting, Training
+from office.models import CRITERIA, GuidelineKind, Meeting, Rating, Training
 from people.models import Branch
 from people.roles import Role
 from reporting.models import PlanStatus, RecoveryPlan
@@ -146,3 +146,60 @@ class InductionStartForm(forms.Form):
     def __init__(self, *args, staff=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = staff
+
+
+class MonthInput(forms.DateInput):
+    input_type = "month"
+
+    def __init__(self, attrs=None, format="%Y-%m"):
+        super().__init__(attrs, format=format)
+
+
+class EvaluationForm(forms.Form):
+    person = PersonField(label=_("Staff member"), queryset=None)
+    first_month = forms.DateField(
+        label=_("From (month)"), input_formats=["%Y-%m", "%m/%Y"], widget=MonthInput()
+    )
+    last_month = forms.DateField(
+        label=_("To (month)"), input_formats=["%Y-%m", "%m/%Y"], widget=MonthInput()
+    )
+    overall = forms.TypedChoiceField(label=_("Overall"), choices=Rating.choices, coerce=int)
+    strengths = forms.CharField(
+        label=_("Strengths"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=20_000,
+    )
+    improvements = forms.CharField(
+        label=_("To improve"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=20_000,
+    )
+
+    def __init__(self, *args, people=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people
+        for key, label in CRITERIA.items():
+            self.fields[f"rating_{key}"] = forms.TypedChoiceField(
+                label=label, choices=Rating.choices, coerce=int
+            )
+
+    def clean(self):
+        data = super().clean()
+        first, last = data.get("first_month"), data.get("last_month")
+        if first and last and first > last:
+            raise forms.ValidationError(_("The period ends before it begins."))
+        return data
+
+    def ratings(self) -> dict[str, int]:
+        return {key: self.cleaned_data[f"rating_{key}"] for key in CRITERIA}
+
+
+class EvaluationAcknowledgeForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Your comment (optional)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=20_000,
+    )

@@ -314,3 +314,97 @@ class InductionTask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.induction_id}: {self.item_id}"
+
+
+class Rating(models.IntegerChoices):
+    UNSATISFACTORY = 1, _("1 · Unsatisfactory")
+    NEEDS_IMPROVEMENT = 2, _("2 · Needs improvement")
+    GOOD = 3, _("3 · Good")
+    VERY_GOOD = 4, _("4 · Very good")
+    EXCELLENT = 5, _("5 · Excellent")
+
+
+# The criteria the evaluator rates, besides the figures of the staff member's work.
+CRITERIA = {
+    "follow_up_quality": _("Quality and timeliness of the follow-ups"),
+    "procedures": _("Knowledge and application of guidelines and procedures"),
+    "deadlines": _("Meeting deadlines and action items"),
+    "teamwork": _("Teamwork and dealing with employers"),
+}
+
+
+class EvaluationQuerySet(models.QuerySet):
+    def visible_to(self, user) -> EvaluationQuerySet:
+        """The head and the auditor see all; a branch head their branch's; each staff
+        member their own."""
+        from people.access import sees_all_branches
+
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.role in (Role.DEPARTMENT_HEAD, Role.AUDITOR) or user.is_superuser:
+            return self
+        own = Q(person=user)
+        if user.role == Role.BRANCH_HEAD and user.branch_id:
+            return self.filter(own | Q(person__branch_id=user.branch_id))
+        if sees_all_branches(user) or user.role in STAFF_ROLES:
+            return self.filter(own)
+        return self.none()
+
+
+@history.track()
+class StaffEvaluation(models.Model):
+    """A staff member's evaluation for a period: the figures of their work as they were
+    on the day it was made (frozen), the evaluator's ratings and comments, and the
+    staff member's acknowledgement."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("staff member"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    first_month = models.DateField(_("from"))
+    last_month = models.DateField(_("to"))
+    evaluator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("evaluator"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("made on"), auto_now_add=True)
+    figures = models.JSONField(_("figures"), default=list)
+    figures_as_of = models.DateField(_("figures as of"), null=True, blank=True)
+    ratings = models.JSONField(_("ratings"), default=dict)
+    overall = models.PositiveSmallIntegerField(_("overall"), choices=Rating)
+    strengths = models.TextField(_("strengths"), max_length=TEXT_MAX_CHARS, blank=True)
+    improvements = models.TextField(_("to improve"), max_length=TEXT_MAX_CHARS, blank=True)
+    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+    staff_comment = models.TextField(
+        _("staff member's comment"), max_length=TEXT_MAX_CHARS, blank=True
+    )
+
+    objects = EvaluationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("staff evaluation")
+        verbose_name_plural = _("staff evaluations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "first_month", "last_month"], name="evaluated_once_a_period"
+            ),
+            models.CheckConstraint(
+                condition=Q(first_month__lte=models.F("last_month")),
+                name="evaluation_period_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.first_month:%m/%Y}–{self.last_month:%m/%Y}"
+
+    def rating_lines(self) -> list[tuple[str, str]]:
+        labels = dict(Rating.choices)
+        return [
+            (str(label), str(labels.get(self.ratings.get(key), "—")))
+            for key, label in CRITERIA.items()
+        ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -13,9 +14,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.calendar import add_months
 from core.uploads import check_upload
 from office.apps import (
     ACKNOWLEDGE,
+    ADD_EVALUATION,
     ADD_GUIDELINE,
     ADD_INDUCTION,
     ADD_MEETING,
@@ -24,6 +27,7 @@ from office.apps import (
     CHANGE_INDUCTION,
 )
 from office.models import (
+    CRITERIA,
     Acknowledgement,
     ActionItem,
     ActionStatus,
@@ -33,6 +37,7 @@ from office.models import (
     InductionTask,
     Invitation,
     Meeting,
+    StaffEvaluation,
     Training,
     staff_visible_to,
 )
@@ -399,3 +404,162 @@ def induction_progress(inductions: Iterable[Induction]) -> dict[int, tuple[int, 
         .annotate(done=Count("pk", filter=Q(done_at__isnull=False)), total=Count("pk"))
     )
     return {row["induction"]: (row["done"], row["total"]) for row in rows}
+
+
+# Staff evaluations ------------------------------------------------------------------------
+
+
+def evaluation_figures(person: User, first: datetime.date, last: datetime.date) -> dict:
+    """The figures of `person`'s work over the months first..last (both first days):
+    from the month summaries (reporting) and the follow-ups they recorded, with the
+    share of their branch's target when the plan sets one. Values as text, so that the
+    frozen copy keeps the exact amounts."""
+    from recovery.models import FollowUp
+    from reporting import kpis
+    from reporting.models import BranchTarget, MonthlySummary, PlanStatus
+    from reporting.summaries import FIGURES
+
+    rows = list(
+        MonthlySummary.objects.filter(agent=person, month__gte=first, month__lte=last).values(
+            "month", "as_of", "rolls", *FIGURES
+        )
+    )
+    f = kpis.figures(rows, last)
+    end = add_months(last, 1)
+    follow_ups = FollowUp.objects.filter(
+        created_by=person, occurred_at__date__gte=first, occurred_at__date__lt=end
+    ).count()
+    recovered = kpis.recovered(f)
+    target = None
+    if person.branch_id:
+        months = [(m.year, m.month) for m in _months(first, last)]
+        amounts = BranchTarget.objects.filter(
+            plan__status=PlanStatus.APPROVED, branch_id=person.branch_id
+        ).values_list("plan__year", "month", "amount")
+        target = (
+            sum((amount for year, month, amount in amounts if (year, month) in months), Decimal(0))
+            or None
+        )
+    share = (recovered / target).quantize(Decimal("0.0001")) if target else None
+    promise_rate = kpis.promise_kept_rate(f)
+    lines = [
+        (
+            "cases_handled",
+            _("Cases handled"),
+            f["cases_opened"] + _first_stock(rows, first),
+            "count",
+        ),
+        ("cases_closed", _("Cases closed"), f["cases_closed"], "count"),
+        ("follow_ups", _("Follow-ups recorded"), follow_ups, "count"),
+        (
+            "promises_kept",
+            _("Promises kept"),
+            f"{f['promises_kept']} / {f['promises_due']}",
+            "text",
+        ),
+        ("promise_rate", _("Promise-kept rate"), promise_rate, "percent"),
+        ("agreements_signed", _("Agreements signed"), f["agreements_signed"], "count"),
+        ("recovered", _("Amount recovered"), recovered, "money"),
+        ("branch_target", _("Branch target for the period"), target, "money"),
+        ("target_share", _("Share of the branch target"), share, "percent"),
+        ("referrals", _("Referrals to the Legal Unit"), f["referrals"], "count"),
+    ]
+    as_of = max((r["as_of"] for r in rows), default=None)
+    return {
+        "as_of": as_of,
+        "lines": [
+            {
+                "key": key,
+                "label": str(label),
+                "value": "" if value is None else str(value),
+                "kind": kind,
+            }
+            for key, label, value, kind in lines
+        ],
+    }
+
+
+def _first_stock(rows: list[dict], first: datetime.date) -> int:
+    """The cases the person already had when the period began."""
+    return sum(r["cases_at_start"] or 0 for r in rows if r["month"] == first)
+
+
+def _months(first: datetime.date, last: datetime.date) -> list[datetime.date]:
+    months, month = [], first
+    while month <= last:
+        months.append(month)
+        month = add_months(month, 1)
+    return months
+
+
+def evaluable(actor: User) -> QuerySet[User]:
+    """Whom `actor` evaluates: the staff they see, not themselves."""
+    return staff_visible_to(actor).exclude(pk=actor.pk)
+
+
+@transaction.atomic
+def evaluation_make(
+    *,
+    actor: User,
+    person: User,
+    first_month: datetime.date,
+    last_month: datetime.date,
+    ratings: dict[str, int],
+    overall: int,
+    strengths: str = "",
+    improvements: str = "",
+) -> StaffEvaluation:
+    """The evaluation, with the figures of that day frozen into it; the person is told."""
+    _require(actor, ADD_EVALUATION)
+    if not evaluable(actor).filter(pk=person.pk).exists():
+        raise ValidationError(_("You evaluate the staff of your scope, not yourself."))
+    first_month, last_month = first_month.replace(day=1), last_month.replace(day=1)
+    if first_month > last_month:
+        raise ValidationError(_("The period ends before it begins."))
+    if last_month > timezone.localdate().replace(day=1):
+        raise ValidationError(_("The period cannot end in a future month."))
+    if StaffEvaluation.objects.filter(
+        person=person, first_month=first_month, last_month=last_month
+    ).exists():
+        raise ValidationError(_("This person already has an evaluation for that period."))
+    missing = [key for key in CRITERIA if key not in ratings]
+    if missing:
+        raise ValidationError(_("Rate every criterion."))
+    figures = evaluation_figures(person, first_month, last_month)
+    evaluation = StaffEvaluation(
+        person=person,
+        first_month=first_month,
+        last_month=last_month,
+        evaluator=actor,
+        figures=figures["lines"],
+        figures_as_of=figures["as_of"],
+        ratings={key: int(ratings[key]) for key in CRITERIA},
+        overall=overall,
+        strengths=strengths,
+        improvements=improvements,
+    )
+    evaluation.full_clean()
+    evaluation.save()
+    _notify(
+        [person],
+        _("Your evaluation for %(first)s–%(last)s is ready")
+        % {"first": first_month.strftime("%m/%Y"), "last": last_month.strftime("%m/%Y")},
+        _("Read it and acknowledge it."),
+        reverse("office:evaluation_detail", args=[evaluation.pk]),
+    )
+    return evaluation
+
+
+@transaction.atomic
+def evaluation_acknowledge(
+    *, evaluation: StaffEvaluation, actor: User, comment: str = ""
+) -> StaffEvaluation:
+    evaluation = StaffEvaluation.objects.select_for_update().get(pk=evaluation.pk)
+    if evaluation.person_id != actor.pk:
+        raise PermissionDenied
+    if evaluation.acknowledged_at is not None:
+        raise ValidationError(_("You acknowledged this evaluation already."))
+    evaluation.acknowledged_at = timezone.now()
+    evaluation.staff_comment = comment
+    evaluation.save(update_fields=["acknowledged_at", "staff_comment"])
+    return evaluation

@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from office.models import ActionItem, Guideline, Meeting, Training
+from office.models import ActionItem, Guideline, Meeting, StaffEvaluation, Training
 
 
 def _name(user) -> str:
@@ -95,3 +95,30 @@ class TrainingTable(tables.Table):
         fields = ["starts_at", "topic", "trainer", "plan"]
         order_by = ["-starts_at"]
         empty_text = _("No training has been planned yet.")
+
+
+class EvaluationTable(tables.Table):
+    person = tables.Column(
+        verbose_name=_("Staff member"),
+        linkify=("office:evaluation_detail", {"pk": tables.A("pk")}),
+    )
+    period = tables.Column(verbose_name=_("Period"), empty_values=(), order_by=("first_month",))
+    evaluator = tables.Column(verbose_name=_("Evaluator"))
+    overall = tables.Column(verbose_name=_("Overall"))
+    created_at = tables.DateColumn(verbose_name=_("Made on"), format="d/m/Y")
+    acknowledged_at = tables.DateColumn(verbose_name=_("Acknowledged"), format="d/m/Y", default="—")
+
+    class Meta:
+        model = StaffEvaluation
+        fields = ["person", "period", "evaluator", "overall", "created_at", "acknowledged_at"]
+        order_by = ["-created_at"]
+        empty_text = _("No evaluation has been made yet.")
+
+    def render_person(self, value):
+        return _name(value)
+
+    def render_evaluator(self, value):
+        return _name(value)
+
+    def render_period(self, record):
+        return f"{record.first_month:%m/%Y} – {record.last_month:%m/%Y}"

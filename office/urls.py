@@ -5,6 +5,7 @@ from office import views
 app_name = "office"
 
 urlpatterns = [
+    path("", views.office_home, name="home"),
     path("lineamientos/", views.guideline_list, name="guideline_list"),
     path("lineamientos/nuevo/", views.guideline_create, name="guideline_create"),
     path("lineamientos/<int:pk>/", views.guideline_detail, name="guideline_detail"),
@@ -30,4 +31,13 @@ urlpatterns = [
     path("induccion/iniciar/", views.induction_start, name="induction_start"),
     path("induccion/<int:pk>/", views.induction_detail, name="induction_detail"),
     path("induccion/pasos/<int:pk>/", views.induction_tick, name="induction_tick"),
+    path("evaluaciones/", views.evaluation_list, name="evaluation_list"),
+    path("evaluaciones/nueva/", views.evaluation_create, name="evaluation_create"),
+    path("evaluaciones/<int:pk>/", views.evaluation_detail, name="evaluation_detail"),
+    path(
+        "evaluaciones/<int:pk>/enterado/",
+        views.evaluation_acknowledge,
+        name="evaluation_acknowledge",
+    ),
+    path("evaluaciones/<int:pk>/pdf/", views.evaluation_pdf, name="evaluation_pdf"),
 ]

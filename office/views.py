@@ -8,7 +8,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMix
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.forms import formset_factory
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,14 +17,17 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from core.exports import FilteredExportMixin, tabular_response
+from core.pdf import render_pdf
 from core.views import form_refused, reported
 from office import services
 from office.apps import (
+    ADD_EVALUATION,
     ADD_GUIDELINE,
     ADD_INDUCTION,
     ADD_MEETING,
     ADD_TRAINING,
     CHANGE_INDUCTION,
+    VIEW_EVALUATION,
     VIEW_GUIDELINE,
     VIEW_INDUCTION,
     VIEW_MEETING,
@@ -34,6 +37,8 @@ from office.filters import ActionFilter, GuidelineFilter, TrainingFilter
 from office.forms import (
     AcknowledgeForm,
     ActionForm,
+    EvaluationAcknowledgeForm,
+    EvaluationForm,
     GuidelineForm,
     InductionStartForm,
     InviteForm,
@@ -47,10 +52,17 @@ from office.models import (
     Induction,
     InductionTask,
     Meeting,
+    StaffEvaluation,
     Training,
     staff_visible_to,
 )
-from office.tables import ActionTable, GuidelineTable, MeetingTable, TrainingTable
+from office.tables import (
+    ActionTable,
+    EvaluationTable,
+    GuidelineTable,
+    MeetingTable,
+    TrainingTable,
+)
 from people.access import sees_all_branches
 from people.models import Branch
 from people.roles import Role
@@ -66,6 +78,47 @@ def _oversees(user) -> bool:
 
 def _name(user) -> str:
     return user.get_full_name() or user.username
+
+
+@login_required
+@permission_required(VIEW_GUIDELINE, raise_exception=True)
+def office_home(request):
+    """The office's sections the user may open, each with what waits in it."""
+    user = request.user
+    today = timezone.localdate()
+    actions = services.actions_visible_to(user)
+    sections = [
+        (
+            "office:guideline_list",
+            _("Guidelines"),
+            _("Guidelines, procedures and the Organization manual: %(n)s to read.")
+            % {"n": services.unread_guidelines(user).count()},
+        )
+    ]
+    if user.has_perm(VIEW_MEETING):
+        sections.append(
+            (
+                "office:meeting_list",
+                _("Meetings"),
+                _("Meetings and their action items: %(n)s overdue.")
+                % {"n": actions.overdue(today).count()},
+            )
+        )
+    if user.has_perm(VIEW_TRAINING):
+        sections.append(
+            ("office:training_list", _("Trainings"), _("Trainings, invitations and attendance."))
+        )
+    if user.has_perm(VIEW_INDUCTION):
+        sections.append(("office:induction_list", _("Induction"), _("The induction of new staff.")))
+    if user.has_perm(VIEW_EVALUATION):
+        sections.append(
+            (
+                "office:evaluation_list",
+                _("Evaluations"),
+                _("Staff evaluations with the figures of their work."),
+            )
+        )
+    return render(request, "office/home.html", {"sections": sections})
 
 
 # Guidelines ---------------------------------------------------------------------------
@@ -667,3 +720,139 @@ def overdue_actions_panel(request, **context) -> dict | None:
         "template": "office/_overdue_panel.html",
         "context": {"items": items, "count": overdue.count()},
     }
+
+
+# Staff evaluations ------------------------------------------------------------------------
+
+
+class EvaluationListView(
+    FilteredExportMixin, LoginRequiredMixin, PermissionRequiredMixin, SingleTableMixin, FilterView
+):
+    permission_required = VIEW_EVALUATION
+    table_class = EvaluationTable
+    model = StaffEvaluation
+    filterset_fields = ["person__branch"]
+    template_name = "office/evaluation_list.html"
+    table_pagination = {"per_page": 25}
+    export_basename = "evaluaciones"
+
+    def get_queryset(self):
+        return StaffEvaluation.objects.visible_to(self.request.user).select_related(
+            "person", "evaluator"
+        )
+
+    def export_rows(self, queryset):
+        yield [
+            _("Staff member"),
+            _("From"),
+            _("To"),
+            _("Evaluator"),
+            _("Overall"),
+            _("Made on"),
+            _("Acknowledged"),
+        ]
+        for e in queryset.select_related("person", "evaluator"):
+            yield [
+                _name(e.person),
+                e.first_month.strftime("%m/%Y"),
+                e.last_month.strftime("%m/%Y"),
+                _name(e.evaluator),
+                e.get_overall_display(),
+                timezone.localtime(e.created_at).date(),
+                timezone.localtime(e.acknowledged_at).date() if e.acknowledged_at else "",
+            ]
+
+
+evaluation_list = EvaluationListView.as_view()
+
+
+@login_required
+@permission_required(ADD_EVALUATION, raise_exception=True)
+def evaluation_create(request):
+    today = timezone.localdate()
+    form = EvaluationForm(
+        request.POST or None,
+        people=services.evaluable(request.user).select_related("branch"),
+        initial={
+            "first_month": today.replace(month=1, day=1),
+            "last_month": today.replace(day=1),
+        },
+    )
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if "preview" in request.POST:
+            preview = services.evaluation_figures(
+                data["person"],
+                data["first_month"].replace(day=1),
+                data["last_month"].replace(day=1),
+            )
+        else:
+            try:
+                evaluation = services.evaluation_make(
+                    actor=request.user,
+                    person=data["person"],
+                    first_month=data["first_month"],
+                    last_month=data["last_month"],
+                    ratings=form.ratings(),
+                    overall=data["overall"],
+                    strengths=data["strengths"],
+                    improvements=data["improvements"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Evaluation saved with its figures as of today."))
+                return redirect("office:evaluation_detail", pk=evaluation.pk)
+    return render(request, "office/evaluation_form.html", {"form": form, "preview": preview})
+
+
+def _evaluation(request, pk: int) -> StaffEvaluation:
+    return get_object_or_404(
+        StaffEvaluation.objects.visible_to(request.user).select_related(
+            "person", "person__branch", "evaluator"
+        ),
+        pk=pk,
+    )
+
+
+@login_required
+@permission_required(VIEW_EVALUATION, raise_exception=True)
+def evaluation_detail(request, pk: int):
+    evaluation = _evaluation(request, pk)
+    mine = evaluation.person_id == request.user.pk
+    return render(
+        request,
+        "office/evaluation_detail.html",
+        {
+            "evaluation": evaluation,
+            "ack_form": EvaluationAcknowledgeForm()
+            if mine and evaluation.acknowledged_at is None
+            else None,
+        },
+    )
+
+
+@require_POST
+@login_required
+@permission_required(VIEW_EVALUATION, raise_exception=True)
+def evaluation_acknowledge(request, pk: int):
+    evaluation = _evaluation(request, pk)
+    form = EvaluationAcknowledgeForm(request.POST)
+    if not form_refused(request, form):
+        with reported(request, _("Your acknowledgement is recorded.")):
+            services.evaluation_acknowledge(
+                evaluation=evaluation, actor=request.user, comment=form.cleaned_data["comment"]
+            )
+    return redirect("office:evaluation_detail", pk=pk)
+
+
+@login_required
+@permission_required(VIEW_EVALUATION, raise_exception=True)
+def evaluation_pdf(request, pk: int):
+    evaluation = _evaluation(request, pk)
+    pdf = render_pdf("office/evaluation_pdf.html", {"evaluation": evaluation})
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = f"evaluacion-{evaluation.person.username}-{evaluation.last_month:%Y-%m}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -79,3 +79,40 @@ def test_head_publishes_and_assigns_agent_reads_and_closes(live_server, page, se
     assert "Aún sin leer (1)" in main and "Leído (1)" in main and "Beto Gestor" in main
     page.goto(f"{live_server.url}/tablero/")
     assert "Visitar a los cinco patronos mayores" not in page.inner_text("main")
+
+
+def test_branch_head_evaluates_and_the_agent_acknowledges(live_server, page):
+    ss = Branch.objects.get(code="SS")
+    UserFactory(username="jefe-ss", role=Role.BRANCH_HEAD, branch=ss, first_name="Carlos")
+    UserFactory(username="ana", role=Role.AGENT, branch=ss, first_name="Ana", last_name="Gestora")
+    month = timezone.localdate().strftime("%Y-%m")
+
+    log_in(page, live_server, "jefe-ss")
+    page.goto(f"{live_server.url}/oficina/")
+    page.click("text=Evaluaciones")
+    page.click("text=Evaluar a un colaborador")
+    page.select_option("#id_person", label="Ana Gestora · SS")
+    page.fill("#id_first_month", month)
+    page.fill("#id_last_month", month)
+    for field in (
+        "overall",
+        "rating_follow_up_quality",
+        "rating_procedures",
+        "rating_deadlines",
+        "rating_teamwork",
+    ):
+        page.select_option(f"#id_{field}", "4")
+    page.click("button:has-text('Ver las cifras')")
+    page.wait_for_selector("text=Cifras del período")
+    page.click("button:has-text('Guardar la evaluación')")
+    page.wait_for_selector("text=Evaluación guardada")
+
+    log_in(page, live_server, "ana")
+    page.goto(f"{live_server.url}/oficina/evaluaciones/")
+    page.click("table a:has-text('Ana Gestora')")
+    page.fill("#id_comment", "De acuerdo")
+    page.click("button:has-text('Ya leí mi evaluación')")
+    page.wait_for_selector("text=se dio por enterado")
+    with page.expect_download() as download:
+        page.click("text=Descargar el PDF")
+    assert download.value.suggested_filename.endswith(".pdf")

@@ -156,5 +156,9 @@ def test_demo_activity_goes_through_the_services_once(settings, tmp_path):
     assert Invitation.objects.filter(attended=False).exists()
     assert office.untrained(head, year).exists()
     assert Induction.objects.count() == 1
+    from office.models import StaffEvaluation
+
+    evaluation = StaffEvaluation.objects.get()
+    assert {line["key"] for line in evaluation.figures} >= {"recovered", "follow_ups"}
     call_command("seed_demo_office", stdout=io.StringIO())
     assert Guideline.objects.count() == 3
