@@ -3,7 +3,14 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from office.models import ActionItem, Guideline, Meeting, StaffEvaluation, Training
+from office.models import (
+    ActionItem,
+    Guideline,
+    Induction,
+    Meeting,
+    StaffEvaluation,
+    Training,
+)
 
 
 def _name(user) -> str:
@@ -122,3 +129,39 @@ class EvaluationTable(tables.Table):
 
     def render_period(self, record):
         return f"{record.first_month:%m/%Y} – {record.last_month:%m/%Y}"
+
+
+class InductionTable(tables.Table):
+    branch = tables.Column(verbose_name=_("Branch"), accessor="user__branch__code", default="—")
+    user = tables.Column(
+        verbose_name=_("Name"),
+        linkify=("office:induction_detail", {"pk": tables.A("pk")}),
+        order_by=("user__first_name", "user__last_name"),
+    )
+    started_on = tables.DateColumn(verbose_name=_("Started"), format="d/m/Y")
+    progress = tables.Column(verbose_name=_("Progress"), empty_values=(), order_by=("done",))
+
+    class Meta:
+        model = Induction
+        fields = ["branch", "user", "started_on", "progress"]
+        order_by = ["-started_on"]
+        empty_text = _("No induction has been started yet.")
+
+    def render_user(self, value):
+        return _name(value)
+
+    def render_progress(self, record):
+        complete = (
+            format_html(' <span class="badge good">{}</span>', _("Complete"))
+            if record.total and record.done == record.total
+            else ""
+        )
+        return format_html(
+            '<progress max="{}" value="{}" aria-label="{}"></progress> {} / {}{}',
+            record.total,
+            record.done,
+            _("Steps done"),
+            record.done,
+            record.total,
+            complete,
+        )

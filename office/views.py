@@ -60,6 +60,7 @@ from office.tables import (
     ActionTable,
     EvaluationTable,
     GuidelineTable,
+    InductionTable,
     MeetingTable,
     TrainingTable,
 )
@@ -70,6 +71,9 @@ from people.roles import Role
 # Who sees who has read a guideline, been trained, done their induction: the head,
 # the branch heads (their branch) and the auditor.
 OVERSEERS = {Role.DEPARTMENT_HEAD, Role.BRANCH_HEAD, Role.AUDITOR}
+
+
+UPLOAD_CODES = {"attachment_type", "attachment_size", "attachment_content"}
 
 
 def _oversees(user) -> bool:
@@ -182,9 +186,9 @@ def guideline_create(request):
                 actor=request.user, upload=upload, supersedes=supersedes, **data
             )
         except ValidationError as exc:
-            form.add_error("document" if "document" in str(exc).lower() else None, exc)
-            if not form.errors:
-                form.add_error(None, exc)
+            # The upload check's reasons belong to the file; the others to the form.
+            upload_refused = getattr(exc, "code", "") in UPLOAD_CODES
+            form.add_error("document" if upload_refused else None, exc)
         else:
             messages.success(request, _("Published: every staff member must now read it."))
             return redirect("office:guideline_detail", pk=guideline.pk)
@@ -251,8 +255,11 @@ def _branches(user):
     return Branch.objects.filter(pk=user.branch_id)
 
 
-class MeetingListView(LoginRequiredMixin, PermissionRequiredMixin, SingleTableMixin, FilterView):
+class MeetingListView(
+    FilteredExportMixin, LoginRequiredMixin, PermissionRequiredMixin, SingleTableMixin, FilterView
+):
     permission_required = VIEW_MEETING
+    export_basename = "reuniones"
     table_class = MeetingTable
     model = Meeting
     filterset_fields = ["branch"]
@@ -273,6 +280,17 @@ class MeetingListView(LoginRequiredMixin, PermissionRequiredMixin, SingleTableMi
         context["overdue_count"] = actions.overdue(today).count()
         context["mine_count"] = actions.open().filter(owner=self.request.user).count()
         return context
+
+    def export_rows(self, queryset):
+        yield [_("Date"), _("Meeting"), _("Branch"), _("Place or link"), _("Open action items")]
+        for m in queryset:
+            yield [
+                m.held_on,
+                m.title,
+                m.branch.code if m.branch_id else _("Department"),
+                m.place,
+                m.open_items,
+            ]
 
 
 meeting_list = MeetingListView.as_view()
@@ -482,7 +500,8 @@ def training_create(request):
         try:
             training = services.training_plan(actor=request.user, upload=upload, **data)
         except ValidationError as exc:
-            form.add_error("material_file" if upload is not None else None, exc)
+            upload_refused = getattr(exc, "code", "") in UPLOAD_CODES
+            form.add_error("material_file" if upload_refused else None, exc)
         else:
             messages.success(request, _("Training planned: now invite the staff."))
             return redirect("office:training_detail", pk=training.pk)
@@ -592,26 +611,48 @@ def untrained(request):
 # Induction --------------------------------------------------------------------------------
 
 
-@login_required
-@permission_required(VIEW_INDUCTION, raise_exception=True)
-def induction_list(request):
-    inductions = list(
-        services.inductions_visible_to(request.user).select_related("user", "user__branch")
-    )
-    progress = services.induction_progress(inductions)
-    for induction in inductions:
-        induction.done, induction.total = progress.get(induction.pk, (0, 0))
-    start_form = None
-    if request.user.has_perm(ADD_INDUCTION):
-        start_form = InductionStartForm(
-            staff=staff_visible_to(request.user).filter(induction__isnull=True),
-            initial={"started_on": timezone.localdate()},
+class InductionListView(
+    FilteredExportMixin, LoginRequiredMixin, PermissionRequiredMixin, SingleTableMixin, FilterView
+):
+    permission_required = VIEW_INDUCTION
+    table_class = InductionTable
+    model = Induction
+    filterset_fields = ["user__branch"]
+    template_name = "office/induction_list.html"
+    table_pagination = {"per_page": 25}
+    export_basename = "induccion"
+
+    def get_queryset(self):
+        return (
+            services.inductions_visible_to(self.request.user)
+            .select_related("user", "user__branch")
+            .annotate(
+                total=Count("tasks"), done=Count("tasks", filter=Q(tasks__done_at__isnull=False))
+            )
         )
-    return render(
-        request,
-        "office/induction_list.html",
-        {"inductions": inductions, "start_form": start_form},
-    )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.request.user.has_perm(ADD_INDUCTION):
+            context["start_form"] = InductionStartForm(
+                staff=staff_visible_to(self.request.user).filter(induction__isnull=True),
+                initial={"started_on": timezone.localdate()},
+            )
+        return context
+
+    def export_rows(self, queryset):
+        yield [_("Branch"), _("Name"), _("Started"), _("Steps done"), _("Steps")]
+        for i in queryset:
+            yield [
+                i.user.branch.code if i.user.branch_id else "",
+                _name(i.user),
+                i.started_on,
+                i.done,
+                i.total,
+            ]
+
+
+induction_list = InductionListView.as_view()
 
 
 @require_POST

@@ -450,7 +450,7 @@ def test_every_list_page_answers_each_role_with_a_bounded_number_of_queries(
             assert response.status_code == status, (who, name)
             if status == 200:
                 for fmt in ("csv", "xlsx"):
-                    if name in ("office:home", "office:meeting_list", "office:induction_list"):
+                    if name == "office:home":
                         continue
                     assert client.get(reverse(name), {"export": fmt}).status_code == 200
 
@@ -469,3 +469,33 @@ def test_the_dashboards_overdue_panel_does_not_grow_with_the_items(client, staff
         assert page.status_code == 200 and "Acuerdos vencidos" in page.content.decode()
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_the_training_page_refuses_a_bad_material_and_keeps_the_form(client, staff):
+    client.force_login(staff["head"])
+    page = client.post(
+        reverse("office:training_create"),
+        {
+            "topic": "Convenios",
+            "starts_at": "2026-12-10T09:00",
+            "place": "Sala",
+            "trainer": "Jefa",
+            "material_file": SimpleUploadedFile("m.pdf", b"not a pdf"),
+        },
+    )
+    assert page.status_code == 200 and "no es realmente" in page.content.decode()
+    assert not Training.objects.exists()
+    again = client.post(
+        reverse("office:training_create"),
+        {"topic": "Convenios", "starts_at": "2026-12-10T09:00", "trainer": "Jefa"},
+    )
+    assert again.status_code == 200 and "lugar o un enlace" in again.content.decode()
+
+
+def test_the_induction_steps_and_the_response_templates_are_kept_in_the_admin(client, db):
+    from people.models import User
+
+    admin_user = User.objects.create_superuser("raiz", "raiz@example.com", "secreto-123")
+    client.force_login(admin_user)
+    for url in ("/admin/office/inductionitem/", "/admin/correspondence/responsetemplate/"):
+        assert client.get(url).status_code == 200, url
