@@ -5,6 +5,7 @@ required and the secure-cookie/HSTS settings are on. manage.py defaults to
 development (the production image sets DJANGO_ENV=production); `make test` sets test.
 """
 
+from decimal import Decimal
 from pathlib import Path
 
 from celery.schedules import crontab
@@ -59,6 +60,7 @@ INSTALLED_APPS = [
     "agreements",
     "legal",
     "council",
+    "solvency",
     "correspondence",
     "reporting",
     "office",
@@ -199,6 +201,15 @@ COUNCIL_RESOLUTION_EXAMPLE = env_str("COUNCIL_RESOLUTION_EXAMPLE", "ACUERDO #202
 COUNCIL_APPLICATION_DAYS = env_int("COUNCIL_APPLICATION_DAYS", 15)
 # The department's outgoing letters: PREFIX-YEAR-NNNN, one sequence a year.
 CORRESPONDENCE_PREFIX = env_str("CORRESPONDENCE_PREFIX", "DRP")
+# Solvency certificates: the balance overdue an employer may owe and still be solvent,
+# the days past a due date before a period counts, whether an agreement in force and up
+# to date makes the periods it covers count as paid ("solvente con convenio vigente"),
+# how long a certificate is valid, and its numbers' prefix.
+SOLVENCY_TOLERANCE = Decimal(env_str("SOLVENCY_TOLERANCE", "0.00"))
+SOLVENCY_GRACE_DAYS = env_int("SOLVENCY_GRACE_DAYS", 0)
+SOLVENCY_AGREEMENT_COUNTS = env_str("SOLVENCY_AGREEMENT_COUNTS", "1") == "1"
+SOLVENCY_VALIDITY_DAYS = env_int("SOLVENCY_VALIDITY_DAYS", 30)
+SOLVENCY_PREFIX = env_str("SOLVENCY_PREFIX", "CS")
 # A reminder goes this many business days before a letter's deadline.
 CORRESPONDENCE_REMINDER_DAYS = env_int("CORRESPONDENCE_REMINDER_DAYS", 2)
 INSTITUTE_SIGNATORY_NAME = env_str("INSTITUTE_SIGNATORY_NAME", "")

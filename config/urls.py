@@ -12,6 +12,7 @@ urlpatterns = [
     path("convenios/", include("agreements.urls")),
     path("juridico/", include("legal.urls")),
     path("consejo/", include("council.urls")),
+    path("constancias/", include("solvency.urls")),
     path("correspondencia/", include("correspondence.urls")),
     path("tablero/", include("reporting.urls")),
     path("oficina/", include("office.urls")),

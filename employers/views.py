@@ -22,6 +22,7 @@ from employers.pdf import render_statement_pdf
 from employers.queries import account_statement, employer_links, with_outstanding_waivers
 from employers.queries import employer_history as history_entries
 from employers.tables import EmployerTable
+from people.registry import page_panels_for
 
 EXPORT_FORMATS = {"csv", "xlsx"}
 
@@ -67,7 +68,12 @@ def employer_detail(request, pk: int):
     return render(
         request,
         "employers/employer_detail.html",
-        {"statement": statement, "links": employer_links(employer, request.user)},
+        {
+            "statement": statement,
+            "links": employer_links(employer, request.user),
+            # What the apps above add (solvency: the employer's standing, its certificate).
+            "panels": page_panels_for("employer", request, employer=employer),
+        },
     )
 
 

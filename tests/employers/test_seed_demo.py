@@ -162,3 +162,13 @@ def test_demo_activity_goes_through_the_services_once(settings, tmp_path):
     assert {line["key"] for line in evaluation.figures} >= {"recovered", "follow_ups"}
     call_command("seed_demo_office", stdout=io.StringIO())
     assert Guideline.objects.count() == 3
+    # Solvency: a solvent employer's certificate and one with its agreement in force.
+    from solvency.models import SolvencyCertificate
+
+    call_command("seed_demo_solvency", stdout=io.StringIO())
+    assert set(SolvencyCertificate.objects.values_list("standing", flat=True)) == {
+        "solvent",
+        "with_agreement",
+    }
+    call_command("seed_demo_solvency", stdout=io.StringIO())
+    assert SolvencyCertificate.objects.count() == 2
