@@ -122,6 +122,9 @@ def test_verification_without_the_account_and_the_flag_after_arrears(client, emp
     certificate = services.certificate_issue(employer=employer_ss, actor=agent_ss)
     secretary = UserFactory(role="Secretaria")  # anyone in the institute
     client.force_login(secretary)
+    # Every page leads there (the secretary's own landing page, say).
+    landing = client.get(reverse("correspondence:item_list")).content.decode()
+    assert reverse("solvency:verify") in landing
     page = client.get(reverse("solvency:verify"), {"codigo": certificate.code.lower()})
     text = page.content.decode()
     assert page.status_code == 200 and certificate.number in text and "Vigente" in text
