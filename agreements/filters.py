@@ -17,6 +17,18 @@ class AgreementFilter(django_filters.FilterSet):
         lookup_expr="lte",
         widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}),
     )
+    signed_from = django_filters.DateFilter(
+        label=_("Signed from"),
+        field_name="signed_on",
+        lookup_expr="gte",
+        widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}),
+    )
+    signed_to = django_filters.DateFilter(
+        label=_("Signed up to"),
+        field_name="signed_on",
+        lookup_expr="lte",
+        widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}),
+    )
     overdue_min = django_filters.NumberFilter(
         label=_("Overdue installments, at least"), field_name="overdue", lookup_expr="gte"
     )

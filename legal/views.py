@@ -1,5 +1,6 @@
 """The Legal Unit's inbox of referrals, and the department's view of referred cases."""
 
+from django import forms
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.db.models import DurationField, ExpressionWrapper, F, Value
@@ -7,6 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.views import form_refused, reported
@@ -57,12 +59,30 @@ def referral_list(request):
     )
     if status in ReferralStatus.values:
         referrals = referrals.filter(status=status)
+    # The dates referred (the dashboard's figure links here with its months).
+    dates = ReferredRangeForm(request.GET)
+    if dates.is_valid():
+        if dates.cleaned_data["referred_from"]:
+            referrals = referrals.filter(referred_on__gte=dates.cleaned_data["referred_from"])
+        if dates.cleaned_data["referred_to"]:
+            referrals = referrals.filter(referred_on__lte=dates.cleaned_data["referred_to"])
     page = Paginator(referrals, 25).get_page(request.GET.get("page"))
     return render(
         request,
         "legal/referral_list.html",
-        {"page": page, "statuses": ReferralStatus.choices, "status": status, "today": today},
+        {
+            "page": page,
+            "statuses": ReferralStatus.choices,
+            "status": status,
+            "today": today,
+            "dates": dates,
+        },
     )
+
+
+class ReferredRangeForm(forms.Form):
+    referred_from = forms.DateField(required=False, label=gettext_lazy("Referred from"))
+    referred_to = forms.DateField(required=False, label=gettext_lazy("Referred up to"))
 
 
 @login_required

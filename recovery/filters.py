@@ -47,6 +47,18 @@ class CaseFilter(django_filters.FilterSet):
         min_value=0,
         max_value=MAX_DAYS_FILTER,
     )
+    closed_from = django_filters.DateFilter(
+        label=_("Closed from"),
+        field_name="closed_on",
+        lookup_expr="gte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    closed_to = django_filters.DateFilter(
+        label=_("Closed up to"),
+        field_name="closed_on",
+        lookup_expr="lte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
     idle_days = django_filters.NumberFilter(
         label=_("No action for N days"),
         method="filter_idle",

@@ -29,7 +29,7 @@ from people.models import Branch, User
 from recovery.models import CaseStatus, RecoveryCase
 from reporting import charts, kpis
 from reporting.models import TARGET_FIELDS, BranchTarget, MonthlySummary, PlanStatus
-from reporting.summaries import FIGURES, month_start
+from reporting.summaries import FIGURES, month_end, month_start
 
 HISTORY_MONTHS = 24
 
@@ -284,9 +284,17 @@ def dashboard(user: User, period: Period, *, branch: Branch | None = None) -> di
     )
     ranking_chart = charts.ranking([b["name"] for b in ranked], [b["share"] for b in ranked])
     branch_param = branch.pk if branch else ""
+    # The flows of the period's months link to the list of those months: the same
+    # branch and dates as the figure (the states link to the list as it stands).
+    first_day, last_day = period.first, month_end(period.last)
     cards = []
     links = {
-        "agreements_signed": _drill("agreements:agreement_list", branch=branch_param),
+        "agreements_signed": _drill(
+            "agreements:agreement_list",
+            branch=branch_param,
+            signed_from=first_day,
+            signed_to=last_day,
+        ),
         "agreements_active": _drill(
             "agreements:agreement_list", branch=branch_param, status=AgreementStatus.ACTIVE
         ),
@@ -296,10 +304,16 @@ def dashboard(user: User, period: Period, *, branch: Branch | None = None) -> di
         "agreements_completed": _drill(
             "agreements:agreement_list", branch=branch_param, status=AgreementStatus.COMPLETED
         ),
-        "referrals": _drill("legal:referral_list"),
+        "referrals": _drill("legal:referral_list", referred_from=first_day, referred_to=last_day),
         "waivers_approved": _drill("council:waiver_list", branch=branch_param),
         "waivers_applied": _drill("council:waiver_list", branch=branch_param, status="applied"),
-        "cure_rate": _drill("recovery:case_list", branch=branch_param, status=CaseStatus.CLOSED),
+        "cure_rate": _drill(
+            "recovery:case_list",
+            branch=branch_param,
+            status=CaseStatus.CLOSED,
+            closed_from=first_day,
+            closed_to=last_day,
+        ),
         "arrears": _drill("employers:employer_list", branch=branch_param),
     }
     for kpi, value in kpis.evaluate(total):

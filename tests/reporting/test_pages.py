@@ -160,3 +160,35 @@ def test_asking_twice_while_one_runs_gives_the_running_one(users):
     )
     assert report_start(month=OCT, actor=users["head"]) == running
     assert not MonthlyReport.objects.exists()
+
+
+def test_a_figure_of_the_periods_months_opens_the_list_of_those_months(client, users):
+    """Agreements signed, cases closed and referrals link with the period's dates, and
+    each list keeps only what falls in them."""
+    from agreements.models import PaymentAgreement
+    from recovery.models import RecoveryCase
+
+    period = dashboards.Period(datetime.date(2026, 3, 1), datetime.date(2026, 5, 1))
+    context = dashboards.dashboard(users["head"], period)
+    links = {card["kpi"].key: card["url"] for card in context["cards"]}
+    assert "signed_from=2026-03-01" in links["agreements_signed"]
+    assert "signed_to=2026-05-31" in links["agreements_signed"]
+    assert (
+        "closed_from=2026-03-01" in links["cure_rate"]
+        and "closed_to=2026-05-31" in links["cure_rate"]
+    )
+    assert "referred_from=2026-03-01" in links["referrals"]
+
+    from tests.factories import CaseFactory
+
+    inside = CaseFactory(status="closed", close_reason="paid", closed_on=datetime.date(2026, 4, 2))
+    outside = CaseFactory(status="closed", close_reason="paid", closed_on=datetime.date(2026, 6, 2))
+    client.force_login(users["head"])
+    page = client.get(links["cure_rate"]).content.decode()
+    assert inside.employer.legal_name in page and outside.employer.legal_name not in page
+    assert RecoveryCase.objects.count() == 2 and not PaymentAgreement.objects.exists()
+    page = client.get(links["agreements_signed"])
+    assert page.status_code == 200
+    assert client.get(links["referrals"]).status_code == 200
+    # A date that is not one is a form error on the list, not a 500.
+    assert client.get("/juridico/?referred_from=2026-13-45").status_code in (200, 403)
