@@ -2,15 +2,12 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
 
 from agreements import payments, services
 from agreements.filters import AgreementFilter
@@ -18,7 +15,7 @@ from agreements.forms import AgreementTermsForm, LegalizeForm, PaymentForm, Reas
 from agreements.models import AgreementPolicy, AgreementStatus, Payment, PaymentAgreement
 from agreements.pdf import render_agreement_pdf, render_status_letter_pdf
 from agreements.tables import AgreementTable
-from core.exports import FilteredExportMixin
+from core.exports import FilteredListView
 from core.views import form_refused, reported
 from employers.models import ContributionPeriod
 from recovery.models import RecoveryCase
@@ -31,14 +28,11 @@ def _visible(request, pk: int) -> PaymentAgreement:
     return get_object_or_404(queryset, pk=pk)
 
 
-class AgreementListView(
-    FilteredExportMixin, LoginRequiredMixin, PermissionRequiredMixin, SingleTableMixin, FilterView
-):
+class AgreementListView(FilteredListView):
     permission_required = "agreements.view_paymentagreement"
     table_class = AgreementTable
     filterset_class = AgreementFilter
     template_name = "agreements/agreement_list.html"
-    table_pagination = {"per_page": 25}
 
     def get_queryset(self):
         return (

@@ -6,8 +6,11 @@ import csv
 import tempfile
 from collections.abc import Iterable, Iterator
 
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
 
 # Exports read the queryset in chunks of this many rows (server-side cursor).
 CHUNK_ROWS = 2000
@@ -90,3 +93,18 @@ class FilteredExportMixin:
                     self.export_rows(table.data.data), fmt, self.export_basename
                 )
         return super().get(request, *args, **kwargs)
+
+
+class FilteredListView(
+    FilteredExportMixin,
+    LoginRequiredMixin,
+    PermissionRequiredMixin,
+    SingleTableMixin,
+    FilterView,
+):
+    """The house list page: logged in, one permission, a django-tables2 table over a
+    django-filter form, 25 rows a page, and `?export=csv|xlsx` of every filtered row.
+    Subclasses give `permission_required`, `table_class`, the filter, the template,
+    `export_basename` and `export_rows`."""
+
+    table_pagination = {"per_page": 25}

@@ -31,9 +31,7 @@ class ItemFilter(django_filters.FilterSet):
     def __init__(self, *args, user=None, assignees=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["assigned_to"].queryset = assignees
-        self.filters["assigned_to"].field.label_from_instance = lambda u: (
-            u.get_full_name() or u.username
-        )
+        self.filters["assigned_to"].field.label_from_instance = lambda u: u.display_name
 
     def search(self, queryset, name, value):
         value = value.strip()

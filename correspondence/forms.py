@@ -1,17 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.widgets import DateInput
 from correspondence.models import BODY_MAX_CHARS as BODY_MAX
 from correspondence.models import CorrespondenceItem, ResponseTemplate
-
-
-class DateInput(forms.DateInput):
-    """The browser's date picker, which reads and sends ISO dates only."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None, format="%Y-%m-%d"):
-        super().__init__(attrs, format=format)
 
 
 class ItemForm(forms.ModelForm):
@@ -79,7 +71,7 @@ class AssignForm(forms.Form):
     def __init__(self, *args, users=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = users
-        self.fields["assignee"].label_from_instance = lambda u: u.get_full_name() or u.username
+        self.fields["assignee"].label_from_instance = lambda u: u.display_name
 
 
 class ResponseForm(forms.Form):

@@ -7,13 +7,14 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.calendar import is_business_day
+from core.sequences import next_in_year
 from core.uploads import check_upload
 from correspondence.models import (
     ALLOWED_TRANSITIONS,
@@ -22,6 +23,7 @@ from correspondence.models import (
     ItemEvent,
     ItemEventKind,
     ItemStatus,
+    ReferenceSequence,
     Response,
     ResponseTemplate,
 )
@@ -138,18 +140,8 @@ def item_assign(*, item: CorrespondenceItem, assignee: User, actor: User) -> Non
 
 
 def next_number(year: int) -> str:
-    """The next number of the year's sequence, in one statement: two responses at once
-    each get their own (the row is locked until the transaction ends)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            INSERT INTO correspondence_referencesequence (year, last) VALUES (%s, 1)
-            ON CONFLICT (year) DO UPDATE SET last = correspondence_referencesequence.last + 1
-            RETURNING last
-            """,
-            [year],
-        )
-        last = cursor.fetchone()[0]
+    """The next number of the year's sequence: two responses at once each get their own."""
+    last = next_in_year(ReferenceSequence, year)
     return f"{settings.CORRESPONDENCE_PREFIX}-{year}-{last:04d}"
 
 

@@ -32,7 +32,7 @@ class ItemTable(tables.Table):
         empty_text = _("No correspondence matches these filters.")
 
     def render_assigned_to(self, value):
-        return value.get_full_name() or value.username
+        return value.display_name
 
     def render_deadline(self, record, value):
         if record.is_overdue(timezone.localdate()):

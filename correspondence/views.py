@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required, permission_required
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
 
-from core.exports import FilteredExportMixin
+from core.exports import FilteredListView
 from core.pdf import render_pdf
 from core.views import form_refused, reported
 from correspondence import services
@@ -35,14 +32,11 @@ def _visible(request, pk: int) -> CorrespondenceItem:
     )
 
 
-class ItemListView(
-    FilteredExportMixin, LoginRequiredMixin, PermissionRequiredMixin, SingleTableMixin, FilterView
-):
+class ItemListView(FilteredListView):
     permission_required = VIEW
     table_class = ItemTable
     filterset_class = ItemFilter
     template_name = "correspondence/item_list.html"
-    table_pagination = {"per_page": 25}
     export_basename = "correspondencia"
 
     def get_queryset(self):
@@ -96,9 +90,7 @@ class ItemListView(
                 item.deadline,
                 item.employer.employer_number if item.employer_id else "",
                 item.case_id or "",
-                (item.assigned_to.get_full_name() or item.assigned_to.username)
-                if item.assigned_to_id
-                else "",
+                item.assigned_to.display_name if item.assigned_to_id else "",
                 item.get_status_display(),
                 response.number if response else "",
                 response.sent_on if response else "",

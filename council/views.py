@@ -20,7 +20,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from agreements.models import PaymentAgreement
-from core.exports import FilteredExportMixin, tabular_response
+from core.exports import FilteredListView, tabular_response
 from core.views import form_refused, reported
 from council import services
 from council.apps import ADD, APPLY, ARCHIVE, DECIDE, REVIEW, VIEW
@@ -178,14 +178,11 @@ def discharge_propose(request, case_pk: int):
 # --- Requests ------------------------------------------------------------------------
 
 
-class RequestListView(
-    FilteredExportMixin, LoginRequiredMixin, PermissionRequiredMixin, SingleTableMixin, FilterView
-):
+class RequestListView(FilteredListView):
     permission_required = VIEW
     table_class = RequestTable
     filterset_class = RequestFilter
     template_name = "council/request_list.html"
-    table_pagination = {"per_page": 25}
     export_basename = "solicitudes-consejo"
 
     def get_queryset(self):
@@ -516,7 +513,6 @@ class WaiverListView(LoginRequiredMixin, PermissionRequiredMixin, SingleTableMix
     table_class = WaiverTable
     filterset_class = WaiverFilter
     template_name = "council/waiver_list.html"
-    table_pagination = {"per_page": 25}
 
     def get_queryset(self):
         return Waiver.objects.visible_to(self.request.user).select_related(

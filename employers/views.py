@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -8,10 +7,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
 
-from core.exports import FilteredExportMixin, tabular_response
+from core.exports import FilteredListView, tabular_response
 from core.models import BackgroundJobStatus
 from employers import services
 from employers.exports import employer_rows, statement_rows
@@ -27,14 +24,11 @@ from people.registry import page_panels_for
 EXPORT_FORMATS = {"csv", "xlsx"}
 
 
-class EmployerListView(
-    FilteredExportMixin, LoginRequiredMixin, PermissionRequiredMixin, SingleTableMixin, FilterView
-):
+class EmployerListView(FilteredListView):
     permission_required = "employers.view_employer"
     table_class = EmployerTable
     filterset_class = EmployerFilter
     template_name = "employers/employer_list.html"
-    table_pagination = {"per_page": 25}
 
     def get_queryset(self):
         today = timezone.localdate()

@@ -59,7 +59,7 @@ class ActionFilter(django_filters.FilterSet):
     def __init__(self, *args, owners=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["owner"].queryset = owners
-        self.filters["owner"].field.label_from_instance = lambda u: u.get_full_name() or u.username
+        self.filters["owner"].field.label_from_instance = lambda u: u.display_name
 
     def by_pending(self, queryset, name, value):
         if value == "overdue":

@@ -1,29 +1,16 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.widgets import DateInput, DateTimeInput, MonthInput
 from office.models import CRITERIA, GuidelineKind, Meeting, Rating, Training
 from people.models import Branch
 from people.roles import Role
 from reporting.models import PlanStatus, RecoveryPlan
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None, format="%Y-%m-%d"):
-        super().__init__(attrs, format=format)
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, attrs=None, format="%Y-%m-%dT%H:%M"):
-        super().__init__(attrs, format=format)
-
-
 def person(user) -> str:
     branch = f" · {user.branch.code}" if user.branch_id else ""
-    return f"{user.get_full_name() or user.username}{branch}"
+    return f"{user.display_name}{branch}"
 
 
 class PeopleField(forms.ModelMultipleChoiceField):
@@ -146,13 +133,6 @@ class InductionStartForm(forms.Form):
     def __init__(self, *args, staff=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = staff
-
-
-class MonthInput(forms.DateInput):
-    input_type = "month"
-
-    def __init__(self, attrs=None, format="%Y-%m"):
-        super().__init__(attrs, format=format)
 
 
 class EvaluationForm(forms.Form):

@@ -28,6 +28,7 @@ from office.apps import (
 )
 from office.models import (
     CRITERIA,
+    STAFF_ROLES,
     Acknowledgement,
     ActionItem,
     ActionStatus,
@@ -44,6 +45,7 @@ from office.models import (
 from people.access import sees_all_branches
 from people.models import User
 from people.notifications import Notice, notices_send
+from people.roles import Role
 
 
 def _require(actor: User, permission: str) -> None:
@@ -101,13 +103,16 @@ def guideline_publish(
 
 
 def must_read(user: User) -> bool:
-    return user.is_active and user.role in _staff_roles()
+    return user.is_active and user.role in STAFF_ROLES
 
 
-def _staff_roles():
-    from office.models import STAFF_ROLES
+# Who sees who has read a guideline, been trained, done their induction: the head,
+# the branch heads (their branch) and the auditor.
+OVERSEERS = {Role.DEPARTMENT_HEAD, Role.BRANCH_HEAD, Role.AUDITOR}
 
-    return STAFF_ROLES
+
+def oversees(user: User) -> bool:
+    return user.is_superuser or user.role in OVERSEERS
 
 
 def unread_guidelines(user: User) -> QuerySet[Guideline]:
@@ -164,10 +169,16 @@ def guideline_counts(guidelines: Iterable[Guideline], viewer: User) -> dict[int,
 
 
 def meeting_branch_allowed(actor: User, branch) -> None:
-    if branch is None and not sees_all_branches(actor):
+    """The national roles hold any meeting; a branch head only their own branch's."""
+    if not sees_all_branches(actor) and (branch is None or branch.pk != actor.branch_id):
         raise ValidationError(_("A branch head holds meetings of their own branch."))
-    if branch is not None and not sees_all_branches(actor) and branch.pk != actor.branch_id:
-        raise ValidationError(_("A branch head holds meetings of their own branch."))
+
+
+def holds(meeting: Meeting, actor: User) -> bool:
+    """Whether `actor` runs `meeting`: adds its action items and closes anyone's."""
+    return actor.has_perm(ADD_MEETING) and (
+        sees_all_branches(actor) or meeting.branch_id == actor.branch_id
+    )
 
 
 @transaction.atomic
@@ -210,7 +221,8 @@ def action_owners(actor: User) -> QuerySet[User]:
 def action_add(
     *, meeting: Meeting, actor: User, what: str, owner: User, due_on: datetime.date
 ) -> ActionItem:
-    _require(actor, ADD_MEETING)
+    if not holds(meeting, actor):
+        raise PermissionDenied
     if not action_owners(actor).filter(pk=owner.pk).exists():
         raise ValidationError(_("The owner must be a staff member you can see."))
     item = ActionItem(meeting=meeting, what=what, owner=owner, due_on=due_on)
@@ -231,11 +243,7 @@ def may_close(item: ActionItem, actor: User) -> bool:
     branch, close anyone's."""
     if not actor.has_perm(CHANGE_ACTION):
         return False
-    if item.owner_id == actor.pk:
-        return True
-    return actor.has_perm(ADD_MEETING) and (
-        sees_all_branches(actor) or item.meeting.branch_id == actor.branch_id
-    )
+    return item.owner_id == actor.pk or holds(item.meeting, actor)
 
 
 @transaction.atomic

@@ -13,10 +13,6 @@ from office.models import (
 )
 
 
-def _name(user) -> str:
-    return user.get_full_name() or user.username
-
-
 class GuidelineTable(tables.Table):
     title = tables.Column(
         verbose_name=_("Title"), linkify=("office:guideline_detail", {"pk": tables.A("pk")})
@@ -79,7 +75,7 @@ class ActionTable(tables.Table):
         empty_text = _("No action item matches these filters.")
 
     def render_owner(self, value):
-        return _name(value)
+        return value.display_name
 
     def render_due_on(self, record, value):
         if record.is_overdue(timezone.localdate()):
@@ -122,10 +118,10 @@ class EvaluationTable(tables.Table):
         empty_text = _("No evaluation has been made yet.")
 
     def render_person(self, value):
-        return _name(value)
+        return value.display_name
 
     def render_evaluator(self, value):
-        return _name(value)
+        return value.display_name
 
     def render_period(self, record):
         return f"{record.first_month:%m/%Y} – {record.last_month:%m/%Y}"
@@ -148,7 +144,7 @@ class InductionTable(tables.Table):
         empty_text = _("No induction has been started yet.")
 
     def render_user(self, value):
-        return _name(value)
+        return value.display_name
 
     def render_progress(self, record):
         complete = (

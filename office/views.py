@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.forms import formset_factory
@@ -13,10 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
 
-from core.exports import FilteredExportMixin, tabular_response
+from core.exports import FilteredListView, tabular_response
 from core.pdf import render_pdf
 from core.views import form_refused, reported
 from office import services
@@ -66,22 +63,8 @@ from office.tables import (
 )
 from people.access import sees_all_branches
 from people.models import Branch
-from people.roles import Role
-
-# Who sees who has read a guideline, been trained, done their induction: the head,
-# the branch heads (their branch) and the auditor.
-OVERSEERS = {Role.DEPARTMENT_HEAD, Role.BRANCH_HEAD, Role.AUDITOR}
-
 
 UPLOAD_CODES = {"attachment_type", "attachment_size", "attachment_content"}
-
-
-def _oversees(user) -> bool:
-    return user.is_superuser or user.role in OVERSEERS
-
-
-def _name(user) -> str:
-    return user.get_full_name() or user.username
 
 
 @login_required
@@ -128,14 +111,11 @@ def office_home(request):
 # Guidelines ---------------------------------------------------------------------------
 
 
-class GuidelineListView(
-    FilteredExportMixin, LoginRequiredMixin, PermissionRequiredMixin, SingleTableMixin, FilterView
-):
+class GuidelineListView(FilteredListView):
     permission_required = VIEW_GUIDELINE
     table_class = GuidelineTable
     filterset_class = GuidelineFilter
     template_name = "office/guideline_list.html"
-    table_pagination = {"per_page": 25}
     export_basename = "lineamientos"
 
     def get_queryset(self):
@@ -145,15 +125,17 @@ class GuidelineListView(
         user = self.request.user
         guidelines = list(self.filterset.qs) if hasattr(self, "filterset") else []
         return {
-            "counts": services.guideline_counts(guidelines, user) if _oversees(user) else {},
+            "counts": services.guideline_counts(guidelines, user)
+            if services.oversees(user)
+            else {},
             "unread": services.unread_guidelines(user).values_list("pk", flat=True),
-            "exclude": () if _oversees(user) else ("read",),
+            "exclude": () if services.oversees(user) else ("read",),
         }
 
     def export_rows(self, queryset):
         user = self.request.user
         guidelines = list(queryset.select_related("published_by"))
-        counts = services.guideline_counts(guidelines, user) if _oversees(user) else {}
+        counts = services.guideline_counts(guidelines, user) if services.oversees(user) else {}
         yield [_("Kind"), _("Title"), _("Version"), _("Published"), _("By"), _("Read")]
         for g in guidelines:
             done, total = counts.get(g.pk, ("", ""))
@@ -162,7 +144,7 @@ class GuidelineListView(
                 g.title,
                 g.version,
                 timezone.localtime(g.published_at).date(),
-                _name(g.published_by),
+                g.published_by.display_name,
                 f"{done}/{total}" if total != "" else "",
             ]
 
@@ -204,7 +186,7 @@ def guideline_detail(request, pk: int):
     later = Guideline.objects.filter(supersedes=guideline).first()
     unread = services.unread_guidelines(request.user).filter(pk=guideline.pk).exists()
     done, pending = (
-        services.readers(guideline, request.user) if _oversees(request.user) else ([], [])
+        services.readers(guideline, request.user) if services.oversees(request.user) else ([], [])
     )
     return render(
         request,
@@ -214,7 +196,7 @@ def guideline_detail(request, pk: int):
             "later": later,
             "unread": unread,
             "ack_form": AcknowledgeForm() if unread else None,
-            "oversees": _oversees(request.user),
+            "oversees": services.oversees(request.user),
             "done": done,
             "pending": pending,
         },
@@ -255,16 +237,13 @@ def _branches(user):
     return Branch.objects.filter(pk=user.branch_id)
 
 
-class MeetingListView(
-    FilteredExportMixin, LoginRequiredMixin, PermissionRequiredMixin, SingleTableMixin, FilterView
-):
+class MeetingListView(FilteredListView):
     permission_required = VIEW_MEETING
     export_basename = "reuniones"
     table_class = MeetingTable
     model = Meeting
     filterset_fields = ["branch"]
     template_name = "office/meeting_list.html"
-    table_pagination = {"per_page": 25}
 
     def get_queryset(self):
         return (
@@ -296,14 +275,11 @@ class MeetingListView(
 meeting_list = MeetingListView.as_view()
 
 
-class ActionListView(
-    FilteredExportMixin, LoginRequiredMixin, PermissionRequiredMixin, SingleTableMixin, FilterView
-):
+class ActionListView(FilteredListView):
     permission_required = VIEW_MEETING
     table_class = ActionTable
     filterset_class = ActionFilter
     template_name = "office/action_list.html"
-    table_pagination = {"per_page": 25}
     export_basename = "acciones"
 
     def get_queryset(self):
@@ -321,7 +297,7 @@ class ActionListView(
             yield [
                 item.due_on,
                 item.what,
-                _name(item.owner),
+                item.owner.display_name,
                 item.get_status_display(),
                 timezone.localtime(item.done_at).date() if item.done_at else "",
                 str(item.meeting),
@@ -374,9 +350,7 @@ def meeting_detail(request, pk: int):
     items = list(meeting.action_items.select_related("owner", "done_by", "meeting"))
     for item in items:
         item.closable = services.may_close(item, request.user)
-    can_add = request.user.has_perm(ADD_MEETING) and (
-        sees_all_branches(request.user) or meeting.branch_id == request.user.branch_id
-    )
+    can_add = services.holds(meeting, request.user)
     return render(
         request,
         "office/meeting_detail.html",
@@ -398,8 +372,6 @@ def meeting_detail(request, pk: int):
 @permission_required(ADD_MEETING, raise_exception=True)
 def action_add(request, pk: int):
     meeting = get_object_or_404(_meetings(request.user), pk=pk)
-    if not (sees_all_branches(request.user) or meeting.branch_id == request.user.branch_id):
-        raise PermissionDenied
     form = ActionForm(request.POST, owners=services.action_owners(request.user))
     if not form_refused(request, form):
         with reported(request, _("Action item added; its owner was told.")):
@@ -449,14 +421,11 @@ def _safe_next(request) -> str:
 # Trainings --------------------------------------------------------------------------------
 
 
-class TrainingListView(
-    FilteredExportMixin, LoginRequiredMixin, PermissionRequiredMixin, SingleTableMixin, FilterView
-):
+class TrainingListView(FilteredListView):
     permission_required = VIEW_TRAINING
     table_class = TrainingTable
     filterset_class = TrainingFilter
     template_name = "office/training_list.html"
-    table_pagination = {"per_page": 25}
     export_basename = "capacitaciones"
 
     def get_queryset(self):
@@ -581,7 +550,7 @@ def training_material(request, pk: int):
 @permission_required(VIEW_TRAINING, raise_exception=True)
 def untrained(request):
     """The staff not trained yet on a year's recovery plan (this year by default)."""
-    if not _oversees(request.user):
+    if not services.oversees(request.user):
         raise PermissionDenied
     form = YearForm(request.GET or None, initial={"year": timezone.localdate().year})
     year = (
@@ -592,7 +561,7 @@ def untrained(request):
     people = services.untrained(request.user, year)
     if request.GET.get("export") in ("csv", "xlsx"):
         rows = [[_("Branch"), _("Name"), _("Role"), _("E-mail")]] + [
-            [p.branch.code if p.branch_id else "", _name(p), p.role_label, p.email]
+            [p.branch.code if p.branch_id else "", p.display_name, p.role_label, p.email]
             for p in people.prefetch_related("groups")
         ]
         return tabular_response(iter(rows), request.GET["export"], f"sin-capacitar-{year}")
@@ -611,15 +580,12 @@ def untrained(request):
 # Induction --------------------------------------------------------------------------------
 
 
-class InductionListView(
-    FilteredExportMixin, LoginRequiredMixin, PermissionRequiredMixin, SingleTableMixin, FilterView
-):
+class InductionListView(FilteredListView):
     permission_required = VIEW_INDUCTION
     table_class = InductionTable
     model = Induction
     filterset_fields = ["user__branch"]
     template_name = "office/induction_list.html"
-    table_pagination = {"per_page": 25}
     export_basename = "induccion"
 
     def get_queryset(self):
@@ -645,7 +611,7 @@ class InductionListView(
         for i in queryset:
             yield [
                 i.user.branch.code if i.user.branch_id else "",
-                _name(i.user),
+                i.user.display_name,
                 i.started_on,
                 i.done,
                 i.total,
@@ -766,15 +732,12 @@ def overdue_actions_panel(request, **context) -> dict | None:
 # Staff evaluations ------------------------------------------------------------------------
 
 
-class EvaluationListView(
-    FilteredExportMixin, LoginRequiredMixin, PermissionRequiredMixin, SingleTableMixin, FilterView
-):
+class EvaluationListView(FilteredListView):
     permission_required = VIEW_EVALUATION
     table_class = EvaluationTable
     model = StaffEvaluation
     filterset_fields = ["person__branch"]
     template_name = "office/evaluation_list.html"
-    table_pagination = {"per_page": 25}
     export_basename = "evaluaciones"
 
     def get_queryset(self):
@@ -794,10 +757,10 @@ class EvaluationListView(
         ]
         for e in queryset.select_related("person", "evaluator"):
             yield [
-                _name(e.person),
+                e.person.display_name,
                 e.first_month.strftime("%m/%Y"),
                 e.last_month.strftime("%m/%Y"),
-                _name(e.evaluator),
+                e.evaluator.display_name,
                 e.get_overall_display(),
                 timezone.localtime(e.created_at).date(),
                 timezone.localtime(e.acknowledged_at).date() if e.acknowledged_at else "",

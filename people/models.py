@@ -52,6 +52,11 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
 
+    @property
+    def display_name(self) -> str:
+        """The full name, or the user name when there is none."""
+        return self.get_full_name() or self.username
+
     @cached_property
     def role(self) -> Role | None:
         """The user's role: the first of the department's groups the user is in."""

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,11 +8,9 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_filters.views import FilterView
 from django_htmx.http import HttpResponseClientRedirect
-from django_tables2 import SingleTableMixin
 
-from core.exports import FilteredExportMixin
+from core.exports import FilteredListView
 from core.pagination import KeysFirstPaginator
 from core.views import form_refused, reported
 from employers.queries import account_statement
@@ -105,14 +102,11 @@ def queue(request):
     )
 
 
-class CaseListView(
-    FilteredExportMixin, LoginRequiredMixin, PermissionRequiredMixin, SingleTableMixin, FilterView
-):
+class CaseListView(FilteredListView):
     permission_required = "recovery.view_recoverycase"
     table_class = CaseTable
     filterset_class = CaseFilter
     template_name = "recovery/case_list.html"
-    table_pagination = {"per_page": 25}
 
     def get_queryset(self):
         return (

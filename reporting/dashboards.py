@@ -239,7 +239,7 @@ def dashboard(user: User, period: Period, *, branch: Branch | None = None) -> di
         agents = {u.pk: u for u in User.objects.filter(pk__in=agent_ids)}
         groups = [
             (
-                agents[a].get_full_name() or agents[a].username,
+                agents[a].display_name,
                 "",
                 [r for r in in_period if r["agent_id"] == a],
                 None,

@@ -56,5 +56,11 @@ class SolvencyCertificate(models.Model):
     def __str__(self) -> str:
         return self.number
 
+    @property
+    def standing_label(self) -> str:
+        if self.standing == "with_agreement":
+            return str(_("Solvent, with an agreement in force"))
+        return str(_("Solvent"))
+
     def is_valid(self, today: datetime.date) -> bool:
         return today <= self.valid_until

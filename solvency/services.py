@@ -10,18 +10,19 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agreements.models import AgreementPeriod, AgreementStatus, Installment, PaymentAgreement
 from core.money import format_money
+from core.sequences import next_in_year
 from employers.models import ContributionPeriod, Employer
 from legal.models import LegalReferral, ReferralStatus
 from people.models import User
 from solvency.apps import ISSUE
-from solvency.models import SolvencyCertificate
+from solvency.models import CertificateSequence, SolvencyCertificate
 
 # Without 0/O and 1/I/L, so that a code read aloud or typed from paper is not mistaken.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -134,19 +135,8 @@ def assess(employer: Employer, on: datetime.date | None = None) -> Assessment:
 
 
 def _next_number(year: int) -> str:
-    """The next number of the year's sequence, in one statement (the row stays locked
-    until the transaction ends: two certificates at once never share a number)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            INSERT INTO solvency_certificatesequence (year, last) VALUES (%s, 1)
-            ON CONFLICT (year) DO UPDATE SET last = solvency_certificatesequence.last + 1
-            RETURNING last
-            """,
-            [year],
-        )
-        last = cursor.fetchone()[0]
-    return f"{settings.SOLVENCY_PREFIX}-{year}-{last:04d}"
+    """The next number of the year's sequence (two certificates at once never share one)."""
+    return f"{settings.SOLVENCY_PREFIX}-{year}-{next_in_year(CertificateSequence, year):04d}"
 
 
 def new_code() -> str:

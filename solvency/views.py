@@ -3,82 +3,32 @@ certificates, and the verification page anyone in the institute may use."""
 
 from __future__ import annotations
 
-import django_tables2 as tables
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
-from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
 
-from core.exports import FilteredExportMixin
+from core.exports import FilteredListView
 from core.pdf import render_pdf
 from employers.models import Employer
 from solvency import services
 from solvency.apps import ISSUE, VIEW
 from solvency.models import SolvencyCertificate
+from solvency.tables import CertificateTable
 
 
-class CertificateTable(tables.Table):
-    number = tables.Column(verbose_name=gettext_lazy("Number"))
-    employer = tables.Column(
-        verbose_name=gettext_lazy("Employer"),
-        linkify=("employers:employer_detail", {"pk": tables.A("employer_id")}),
-    )
-    issued_at = tables.DateColumn(verbose_name=gettext_lazy("Issued"), format="d/m/Y")
-    valid_until = tables.DateColumn(verbose_name=gettext_lazy("Valid until"), format="d/m/Y")
-    standing = tables.Column(verbose_name=gettext_lazy("Standing"))
-    pdf = tables.Column(verbose_name="", empty_values=(), orderable=False)
-
-    class Meta:
-        model = SolvencyCertificate
-        fields = ["number", "employer", "issued_at", "valid_until", "standing"]
-        order_by = ["-issued_at"]
-        empty_text = gettext_lazy("No certificate has been issued yet.")
-
-    def render_employer(self, value):
-        return f"{value.employer_number} · {value.legal_name}"
-
-    def render_standing(self, record):
-        return _standing_label(record.standing)
-
-    def render_valid_until(self, record, value):
-        if not record.is_valid(timezone.localdate()):
-            return format_html(
-                '<span class="badge">{} · {}</span>', value.strftime("%d/%m/%Y"), _("Expired")
-            )
-        return value.strftime("%d/%m/%Y")
-
-    def render_pdf(self, record):
-        return format_html(
-            '<a href="{}">PDF</a>', reverse("solvency:certificate_pdf", args=[record.pk])
-        )
-
-
-def _standing_label(standing: str) -> str:
-    return (
-        _("Solvent, with an agreement in force") if standing == "with_agreement" else _("Solvent")
-    )
-
-
-class CertificateListView(
-    FilteredExportMixin, LoginRequiredMixin, PermissionRequiredMixin, SingleTableMixin, FilterView
-):
+class CertificateListView(FilteredListView):
     permission_required = VIEW
     table_class = CertificateTable
     model = SolvencyCertificate
     filterset_fields = ["employer__branch"]
     template_name = "solvency/certificate_list.html"
-    table_pagination = {"per_page": 25}
     export_basename = "constancias"
 
     def get_queryset(self):
@@ -100,7 +50,7 @@ class CertificateListView(
                 c.employer.legal_name,
                 timezone.localtime(c.issued_at).date(),
                 c.valid_until,
-                _standing_label(c.standing),
+                c.standing_label,
             ]
 
 
@@ -138,7 +88,6 @@ def certificate_pdf(request, pk: int):
         "solvency/certificate_pdf.html",
         {
             "certificate": certificate,
-            "standing": _standing_label(certificate.standing),
             "verify_url": request.build_absolute_uri("/constancias/verificar/"),
         },
     )
@@ -167,7 +116,6 @@ def verify(request):
             "form": form,
             "result": result,
             "searched": searched,
-            "standing": _standing_label(result.certificate.standing) if result else "",
         },
     )
 
