@@ -33,6 +33,7 @@ run: install
 	@$(LOGS) DJANGO_ENV=development $(PY) manage.py seed_demo_desk >/dev/null
 	@$(LOGS) DJANGO_ENV=development $(PY) manage.py seed_demo_office >/dev/null
 	@$(LOGS) DJANGO_ENV=development $(PY) manage.py seed_demo_solvency >/dev/null
+	@$(LOGS) DJANGO_ENV=development $(PY) manage.py seed_demo_prescription >/dev/null
 	@DJANGO_ENV=development $(PY) manage.py demo_users
 	@echo "Recupera: http://127.0.0.1:8000  (Ctrl-C stops it, and the embedded PostgreSQL)"
 	@trap '$(PY) -m config.embedded stop' EXIT; \

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "legal",
     "council",
     "solvency",
+    "prescription",
     "correspondence",
     "reporting",
     "office",
@@ -210,6 +211,9 @@ SOLVENCY_GRACE_DAYS = env_int("SOLVENCY_GRACE_DAYS", 0)
 SOLVENCY_AGREEMENT_COUNTS = env_str("SOLVENCY_AGREEMENT_COUNTS", "1") == "1"
 SOLVENCY_VALIDITY_DAYS = env_int("SOLVENCY_VALIDITY_DAYS", 30)
 SOLVENCY_PREFIX = env_str("SOLVENCY_PREFIX", "CS")
+# Prescription: the periods that prescribe within this many days are "por prescribir"
+# (the agent is told, the queue and the head's pages list them).
+PRESCRIPTION_WARNING_DAYS = env_int("PRESCRIPTION_WARNING_DAYS", 180)
 # A reminder goes this many business days before a letter's deadline.
 CORRESPONDENCE_REMINDER_DAYS = env_int("CORRESPONDENCE_REMINDER_DAYS", 2)
 INSTITUTE_SIGNATORY_NAME = env_str("INSTITUTE_SIGNATORY_NAME", "")

@@ -13,6 +13,7 @@ urlpatterns = [
     path("juridico/", include("legal.urls")),
     path("consejo/", include("council.urls")),
     path("constancias/", include("solvency.urls")),
+    path("prescripcion/", include("prescription.urls")),
     path("correspondencia/", include("correspondence.urls")),
     path("tablero/", include("reporting.urls")),
     path("oficina/", include("office.urls")),

@@ -17,7 +17,7 @@ from stdnum.sv.nit import calc_check_digit
 
 from core.calendar import add_months, period_due_date, preload_holidays
 from core.money import to_cents
-from employers.models import Department, Employer, Municipality, Sector
+from employers.models import ContributionPeriod, Department, Employer, Municipality, Sector
 from employers.validators import dui_check_digit
 from people.models import Branch
 
@@ -373,3 +373,28 @@ def seed_demo(
                     copy.write_row([ids[number], *row])
                     count += 1
     return SeedResult(employers=employers, periods=count)
+
+
+def demo_old_debt(employer: Employer, periods: list[datetime.date], amount: Decimal) -> int:
+    """Periods of long ago left unpaid (the demo of the prescription clock): written
+    here, by the app that owns the table, as the arrears import would have written them.
+    Periods the employer already has are left as they are."""
+    existing = set(
+        ContributionPeriod.objects.filter(employer=employer, period__in=periods).values_list(
+            "period", flat=True
+        )
+    )
+    rows = [
+        ContributionPeriod(
+            employer=employer,
+            period=period,
+            due_date=period_due_date(period),
+            employer_share=to_cents(amount * Decimal("0.75")),
+            worker_share=to_cents(amount * Decimal("0.25")),
+            fines=FINE,
+        )
+        for period in periods
+        if period not in existing
+    ]
+    ContributionPeriod.objects.bulk_create(rows)
+    return len(rows)

@@ -32,6 +32,17 @@ class JudicialStage(models.TextChoices):
     SETTLED = "settled", _("Paid / settled")
 
 
+# The stages at which the claim has been filed in court.
+FILED_STAGES = [
+    JudicialStage.FILED,
+    JudicialStage.SERVED,
+    JudicialStage.SEIZURE,
+    JudicialStage.JUDGMENT,
+    JudicialStage.ENFORCEMENT,
+    JudicialStage.SETTLED,
+]
+
+
 class LegalReferralQuerySet(models.QuerySet):
     def visible_to(self, user) -> "LegalReferralQuerySet":
         if user.is_authenticated and user.role == Role.LEGAL:
@@ -67,6 +78,9 @@ class LegalReferral(models.Model):
     judicial_stage = models.CharField(
         _("judicial stage"), max_length=12, choices=JudicialStage, blank=True
     )
+    # The day the claim was filed in court: it interrupts the prescription of the
+    # employer's periods then due. Set once, when the stage first reaches "filed".
+    filed_on = models.DateField(_("claim filed on"), null=True, blank=True)
     amount_recovered = models.DecimalField(_("recovered"), default=ZERO, **MONEY)
     notes = models.TextField(_("notes"), blank=True, max_length=NOTE_MAX_CHARS)
 

@@ -22,6 +22,7 @@ from core.sql import set_based, sql_list
 from employers.queries import account_statement
 from legal.models import (
     ALLOWED_TRANSITIONS,
+    FILED_STAGES,
     JudicialStage,
     LegalReferral,
     ReferralEvent,
@@ -166,8 +167,11 @@ def referral_update(
     judicial_stage: str,
     amount_recovered: Decimal,
     notes: str,
+    filed_on: datetime.date | None = None,
 ) -> LegalReferral:
-    """Record the judicial stage and what has been recovered."""
+    """Record the judicial stage and what has been recovered. The first time the stage
+    reaches the claim filed, the filing date is kept (`filed_on`, today when not given):
+    it interrupts the prescription of the employer's periods then due."""
     referral = _locked(referral)
     if referral.status != ReferralStatus.ACCEPTED:
         raise ValidationError(_("Accept the referral before recording its progress."))
@@ -175,7 +179,17 @@ def referral_update(
         raise ValidationError(_("Choose the judicial stage."))
     if amount_recovered < 0 or amount_recovered > referral.debt:
         raise ValidationError(_("The amount recovered must be between zero and the debt referred."))
+    today = timezone.localdate()
+    if filed_on is not None and not (referral.referred_on <= filed_on <= today):
+        raise ValidationError(
+            _("The claim's filing date must be between the referral (%(day)s) and today.")
+            % {"day": referral.referred_on.strftime("%d/%m/%Y")}
+        )
+    if filed_on is not None and judicial_stage not in FILED_STAGES:
+        raise ValidationError(_("A filing date is recorded with the stage “claim filed” or later."))
     before = f"{referral.get_judicial_stage_display()} · ${referral.amount_recovered}"
+    if judicial_stage in FILED_STAGES and (referral.filed_on is None or filed_on is not None):
+        referral.filed_on = filed_on or referral.filed_on or today
     referral.judicial_stage, referral.amount_recovered = judicial_stage, amount_recovered
     if notes:
         referral.notes = notes

@@ -102,6 +102,7 @@ def referral_detail(request, pk):
                 initial={
                     "judicial_stage": referral.judicial_stage or "preparation",
                     "amount_recovered": referral.amount_recovered,
+                    "filed_on": referral.filed_on,
                 }
             ),
             "return_form": ReturnForm(),
@@ -148,6 +149,7 @@ def referral_update(request, pk):
                 judicial_stage=form.cleaned_data["judicial_stage"],
                 amount_recovered=form.cleaned_data["amount_recovered"],
                 notes=form.cleaned_data["notes"],
+                filed_on=form.cleaned_data["filed_on"],
             )
     return redirect("legal:referral_detail", pk=referral.pk)
 

@@ -58,6 +58,7 @@ def reference_data(transactional_db):
     import_module("council.migrations.0002_guards_and_defaults").load(apps, None)
     import_module("correspondence.migrations.0002_default_template").load(apps, None)
     import_module("office.migrations.0002_default_induction").load(apps, None)
+    import_module("prescription.migrations.0002_default_rule").default_rule(apps, None)
     role_groups_sync()
 
 

@@ -1,9 +1,9 @@
 """The layout keeps its floors: an app imports only from the apps below it.
 
-core → people → employers → recovery → agreements → legal, council → solvency → correspondence
-→ reporting → office → config. No import (at the top of a module or lazily inside a function),
-no "app.Model" reference and no dotted path in a string runs from an app to one on
-its own floor or above. Migrations are history and are not walked: a model that
+core → people → employers → recovery → agreements → legal, council → solvency, prescription
+→ correspondence → reporting → office → config. No import (at the top of a module or lazily
+inside a function), no "app.Model" reference and no dotted path in a string runs from an
+app to one on its own floor or above. Migrations are history and are not walked: a model that
 moved down keeps, in its old migrations, the app it came from.
 """
 
@@ -21,7 +21,7 @@ FLOORS = [
     ["recovery"],
     ["agreements"],
     ["legal", "council"],
-    ["solvency"],
+    ["solvency", "prescription"],
     ["correspondence"],
     ["reporting"],
     ["office"],

@@ -172,3 +172,24 @@ def test_demo_activity_goes_through_the_services_once(settings, tmp_path):
     }
     call_command("seed_demo_solvency", stdout=io.StringIO())
     assert SolvencyCertificate.objects.count() == 2
+    # Prescription: the agent's periods about to prescribe, prescribed ones kept, a
+    # notice served that restarted an employer's clocks, a claim filed in court.
+    from legal.models import LegalReferral
+    from prescription.models import NoticeService, PeriodClock
+
+    call_command("seed_demo_prescription", stdout=io.StringIO())
+    today = timezone.localdate()
+    from recovery.models import RecoveryCase
+
+    agent_cases = RecoveryCase.objects.filter(agent__username="gestor.ss")
+    soon = PeriodClock.objects.prescribing_within(today, 180).filter(
+        employer__cases__in=agent_cases
+    )
+    assert soon.count() >= 3
+    assert PeriodClock.objects.prescribed().count() >= 2
+    assert PeriodClock.objects.filter(start_kind="notice").exists()
+    assert NoticeService.objects.count() == 1
+    assert LegalReferral.objects.filter(filed_on__isnull=False).exists()
+    assert PeriodClock.objects.filter(start_kind="court").exists()
+    call_command("seed_demo_prescription", stdout=io.StringIO())
+    assert NoticeService.objects.count() == 1
