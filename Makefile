@@ -25,6 +25,8 @@ run: install
 	@$(LOGS) DJANGO_ENV=development $(PY) manage.py seed_demo --if-empty --employers 3000 $(QUIET)
 	@# The users first: the nightly jobs assign the new cases to the demo agents.
 	@$(LOGS) DJANGO_ENV=development $(PY) manage.py demo_users >/dev/null
+	@# A challenger strategy before the first night, which deals it its share of the cases.
+	@$(LOGS) DJANGO_ENV=development $(PY) manage.py seed_demo_strategies >/dev/null
 	@$(LOGS) DJANGO_ENV=development $(PY) manage.py run_nightly_jobs --date $$(TZ=America/El_Salvador date +%F) >/dev/null
 	@$(LOGS) DJANGO_ENV=development $(PY) manage.py seed_demo_activity >/dev/null
 	@$(LOGS) DJANGO_ENV=development $(PY) manage.py seed_demo_stories >/dev/null
@@ -34,6 +36,7 @@ run: install
 	@$(LOGS) DJANGO_ENV=development $(PY) manage.py seed_demo_office >/dev/null
 	@$(LOGS) DJANGO_ENV=development $(PY) manage.py seed_demo_solvency >/dev/null
 	@$(LOGS) DJANGO_ENV=development $(PY) manage.py seed_demo_prescription >/dev/null
+	@$(LOGS) DJANGO_ENV=development $(PY) manage.py seed_demo_relations >/dev/null
 	@DJANGO_ENV=development $(PY) manage.py demo_users
 	@echo "Recupera: http://127.0.0.1:8000  (Ctrl-C stops it, and the embedded PostgreSQL)"
 	@trap '$(PY) -m config.embedded stop' EXIT; \

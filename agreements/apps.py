@@ -16,7 +16,12 @@ class AgreementsConfig(AppConfig):
     name = "agreements"
     verbose_name = _("Payment agreements")
     role_permissions = {
-        Role.DEPARTMENT_HEAD: [*_DRAFT, "agreements.approve_agreement", "agreements.add_payment"],
+        Role.DEPARTMENT_HEAD: [
+            *_DRAFT,
+            "agreements.approve_agreement",
+            "agreements.add_payment",
+            "agreements.change_agreementpolicy",
+        ],
         Role.BRANCH_HEAD: [*_DRAFT, "agreements.approve_agreement", "agreements.add_payment"],
         Role.AGENT: [*_DRAFT, "agreements.add_payment"],
         Role.ADMIN_STAFF: ["agreements.view_paymentagreement", "agreements.add_payment"],

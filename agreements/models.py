@@ -31,6 +31,7 @@ class Approver(models.TextChoices):
     DEPARTMENT_HEAD = "department_head", _("Department head")
 
 
+@history.track()
 class AgreementPolicy(models.Model):
     """The rules an agreement follows; the one in force on the day it is drafted."""
 

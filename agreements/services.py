@@ -8,7 +8,8 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+import pghistory
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Sum
@@ -475,3 +476,55 @@ def agreement_close_on_return(*, agreement: PaymentAgreement, actor: User, reaso
         return agreement
     _transition(agreement, AgreementStatus.RETURNED, actor, reason)
     return agreement
+
+
+# What the department head may change of the agreement policy in the application.
+POLICY_FIELDS = [
+    "min_down_payment_pct",
+    "grace_days",
+    "approval_threshold",
+    "breach_installments",
+    "breach_days",
+    "down_payment_days",
+    "warning_days",
+]
+
+
+@transaction.atomic
+def policy_revise(*, actor: User, data: dict, reason: str) -> AgreementPolicy:
+    """A new version of the policy in force, from today: the agreements drafted from
+    now follow it; those drafted before keep theirs (the previous version ends
+    yesterday). Revised twice the same day, the day's version is changed. Who, when and
+    why are in the history."""
+    if not actor.has_perm("agreements.change_agreementpolicy"):
+        raise PermissionDenied
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Say why: the change is kept in the strategy's history."))
+    today = timezone.localdate()
+    current = AgreementPolicy.in_force(today)
+    if current is None:
+        raise ValidationError(_("No agreement policy is in force."))
+    with pghistory.context(user=actor.pk, reason=reason):
+        if current.valid_from == today:
+            policy = current
+        else:
+            tiers = list(current.tiers.all())
+            current.valid_to = today - datetime.timedelta(days=1)
+            current.save(update_fields=["valid_to"])
+            policy = AgreementPolicy.objects.get(pk=current.pk)
+            policy.pk, policy.valid_from, policy.valid_to = None, today, None
+            policy.name = _("%(name)s (from %(day)s)") % {
+                "name": current.name.split(" (")[0],
+                "day": today.strftime("%d/%m/%Y"),
+            }
+        for field in POLICY_FIELDS:
+            if field in data:
+                setattr(policy, field, data[field])
+        policy.full_clean()
+        policy.save()
+        if current.pk != policy.pk:
+            for tier in tiers:
+                tier.pk, tier.policy = None, policy
+                tier.save()
+    return policy

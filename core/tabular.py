@@ -94,8 +94,9 @@ def normalize_header(name: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace(" ", "_")
 
 
-def map_header(raw: list, columns: list[str]) -> list[str]:
-    """The header's names, checked against the columns the import needs."""
+def map_header(raw: list, columns: list[str], optional: tuple[str, ...] = ()) -> list[str]:
+    """The header's names, checked against the columns the import needs (and the
+    `optional` ones it takes when present)."""
     if len(raw) > len(columns) + MAX_EXTRA_COLUMNS:
         raise ImportFileError(
             _(
@@ -111,13 +112,14 @@ def map_header(raw: list, columns: list[str]) -> list[str]:
             _("The header lacks the columns: %(missing)s. Expected: %(expected)s.")
             % {"missing": ", ".join(missing), "expected": ", ".join(columns)}
         )
-    repeated = sorted({name for name in names if name in columns and names.count(name) > 1})
+    known = [*columns, *optional]
+    repeated = sorted({name for name in names if name in known and names.count(name) > 1})
     if repeated:
         raise ImportFileError(
             _("The header repeats the columns: %(columns)s.") % {"columns": ", ".join(repeated)}
         )
     # Columns the format does not know are kept apart under throw-away names.
-    return [name if name in columns else f"extra_{i}" for i, name in enumerate(names)]
+    return [name if name in known else f"extra_{i}" for i, name in enumerate(names)]
 
 
 def detect_encoding(path: Path) -> str:
@@ -223,14 +225,17 @@ def check_xlsx_archive(path: Path) -> None:
             )
 
 
-def sniff_format(path: Path, columns: list[str]) -> FileFormat:
+def sniff_format(path: Path, columns: list[str], optional: tuple[str, ...] = ()) -> FileFormat:
     """CSV (comma or semicolon; UTF-8 with or without BOM, or Windows-1252) or XLSX
-    (first sheet), with a header naming every one of `columns`; else ImportFileError."""
+    (first sheet), with a header naming every one of `columns` (and perhaps some of
+    `optional`); else ImportFileError."""
     with path.open("rb") as fh:
         magic = fh.read(4)
     if magic == b"PK\x03\x04":
         check_xlsx_archive(path)
-        return FileFormat(kind="xlsx", header=map_header(next(xlsx_rows(path), []), columns))
+        return FileFormat(
+            kind="xlsx", header=map_header(next(xlsx_rows(path), []), columns, optional)
+        )
     if b"\x00" in magic:
         raise ImportFileError(
             _("The file is not a CSV or XLSX file: it holds binary data, not text.")
@@ -247,7 +252,10 @@ def sniff_format(path: Path, columns: list[str]) -> FileFormat:
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     header = next(csv.reader([first_line], delimiter=delimiter))
     return FileFormat(
-        kind="csv", encoding=encoding, delimiter=delimiter, header=map_header(header, columns)
+        kind="csv",
+        encoding=encoding,
+        delimiter=delimiter,
+        header=map_header(header, columns, optional),
     )
 
 

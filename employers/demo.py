@@ -336,6 +336,7 @@ def seed_demo(
         "updated_at",
     ]
     workers_by_number = {}
+    branch_by_number = {}
     with transaction.atomic(), connection.cursor() as django_cursor:
         cursor = django_cursor.cursor
         with cursor.copy(f"COPY employers_employer ({', '.join(columns)}) FROM STDIN") as copy:
@@ -344,6 +345,7 @@ def seed_demo(
                     rng, start_number + i, departments, municipalities, branches
                 )
                 workers_by_number[row[0]] = workers
+                branch_by_number[row[0]] = row[columns.index("branch_id")]
                 copy.write_row(row)
         ids = dict(
             Employer.objects.filter(employer_number__in=list(workers_by_number)).values_list(
@@ -361,6 +363,7 @@ def seed_demo(
             "paid",
         ]
         count = 0
+        up_to_date = []
         with cursor.copy(
             f"COPY employers_contributionperiod ({', '.join(period_columns)}) FROM STDIN"
         ) as copy:
@@ -369,10 +372,38 @@ def seed_demo(
                 if deep:  # the long tail: debt from years ago, never paid
                     first = add_months(window[0], -rng.randint(12, 180))
                     span = [add_months(first, i) for i in range(6)] + window
+                owes = False
                 for row in _periods_for(rng, workers, span, today, deep):
                     copy.write_row([ids[number], *row])
+                    owes = owes or row[-1] < row[2] + row[3]
                     count += 1
+                # San Miguel's: the San Salvador demo stories keep their own employers.
+                if not owes and branch_by_number[number] == branches.get("SM"):
+                    up_to_date.append(number)
+        if up_to_date:
+            count += _second_work_centre(ids[up_to_date[0]], window[-6:], today)
     return SeedResult(employers=employers, periods=count)
+
+
+def _second_work_centre(employer_id: int, months: list[datetime.date], today) -> int:
+    """The first San Miguel demo employer up to date at its main centre also reports a
+    second work centre (002, a branch office of the company), whose last months are
+    unpaid: the statement, the letters and the certificate show its periods apart."""
+    rows = [
+        ContributionPeriod(
+            employer_id=employer_id,
+            work_centre="002",
+            period=period,
+            due_date=period_due_date(period),
+            employer_share=Decimal("225.00"),
+            worker_share=Decimal("90.00"),
+            fines=FINE if period_due_date(period) < today else Decimal("0.00"),
+            surcharges=Decimal("22.50") if period_due_date(period) < today else Decimal("0.00"),
+        )
+        for period in months
+    ]
+    ContributionPeriod.objects.bulk_create(rows)
+    return len(rows)
 
 
 def demo_old_debt(employer: Employer, periods: list[datetime.date], amount: Decimal) -> int:
@@ -398,3 +429,45 @@ def demo_old_debt(employer: Employer, periods: list[datetime.date], amount: Deci
     ]
     ContributionPeriod.objects.bulk_create(rows)
     return len(rows)
+
+
+def seed_relations(today: datetime.date | None = None) -> dict[str, int]:
+    """Demo of the related employers: a San Miguel company closed with its arrears and
+    one still working that shares its phone and its legal representative (the company
+    that reopened under a new name), through the employers' own service; then the
+    night's search, which alerts San Miguel's head. Once: skipped when any relation
+    exists."""
+    from employers import services
+    from employers.models import EmployerRelation, EmployerStatus
+    from employers.relations import relations_find
+    from people.demo import demo_user
+    from people.roles import Role
+
+    if EmployerRelation.objects.filter(alerted_on__isnull=False).exists():
+        return {"skipped": 1}
+    today = today or timezone.localdate()
+    actor = demo_user(Role.DEPARTMENT_HEAD)
+    branch = Branch.objects.filter(code="SM").first()
+    if actor is None or branch is None:
+        return {"skipped": 1}
+    owing = ContributionPeriod.objects.filter(balance__gt=0, due_date__lt=today).values("employer")
+    closed = (
+        Employer.objects.filter(branch=branch, pk__in=owing).order_by("employer_number").first()
+    )
+    reopened = (
+        Employer.objects.filter(branch=branch).exclude(pk__in=owing).order_by("-employer_number")
+    ).first()
+    if closed is None or reopened is None:
+        return {"skipped": 1}
+    shared = {"phone": "2661-4470", "legal_representative_dui": "024950463"}
+    services.employer_update(
+        employer=closed,
+        actor=actor,
+        data={**shared, "status": EmployerStatus.CLOSED, "legal_representative": "Juana Pérez"},
+    )
+    services.employer_update(
+        employer=reopened,
+        actor=actor,
+        data={**shared, "legal_representative": "Juana Pérez"},
+    )
+    return relations_find(run_date=today)

@@ -249,6 +249,10 @@ class Employer(models.Model):
         return self.person_type == PersonType.NATURAL
 
 
+# The main work centre: every period of a file without the `centro_trabajo` column.
+MAIN_WORK_CENTRE = "001"
+
+
 class ContributionPeriodQuerySet(models.QuerySet):
     def visible_to(self, user) -> "ContributionPeriodQuerySet":
         return scope_to_branch(self, user, branch_field="employer__branch")
@@ -328,13 +332,21 @@ class ArrearsImport(models.Model):
     exclude=["balance"],
 )
 class ContributionPeriod(models.Model):
-    # No index of its own: the unique (employer, period) leads with it (issue 11).
+    # No index of its own: the unique (employer, work centre, period) leads with it.
     employer = models.ForeignKey(
         Employer,
         verbose_name=_("employer"),
         on_delete=models.PROTECT,
         related_name="periods",
         db_index=False,
+    )
+    # The work centre (centro de trabajo): a 3-digit correlative of the employer number,
+    # "001" the main one (and every period of a file without the column).
+    work_centre = models.CharField(
+        _("work centre"),
+        max_length=3,
+        default=MAIN_WORK_CENTRE,
+        db_default=MAIN_WORK_CENTRE,
     )
     period = models.DateField(_("period"), help_text=_("First day of the contribution month."))
     due_date = models.DateField(_("due date"))
@@ -357,11 +369,17 @@ class ContributionPeriod(models.Model):
     objects = ContributionPeriodQuerySet.as_manager()
 
     class Meta:
-        ordering = ["employer", "period"]
+        ordering = ["employer", "period", "work_centre"]
         verbose_name = _("contribution period")
         verbose_name_plural = _("contribution periods")
         constraints = [
-            models.UniqueConstraint(fields=["employer", "period"], name="period_unique_employer"),
+            models.UniqueConstraint(
+                fields=["employer", "work_centre", "period"], name="period_unique_centre"
+            ),
+            models.CheckConstraint(
+                condition=Q(work_centre__regex=r"^[0-9]{3}$") & ~Q(work_centre="000"),
+                name="period_work_centre_digits",
+            ),
             models.CheckConstraint(
                 condition=Q(employer_share__gte=0)
                 & Q(worker_share__gte=0)
@@ -383,7 +401,8 @@ class ContributionPeriod(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.employer.employer_number} {self.period:%Y-%m}"
+        centre = "" if self.work_centre == MAIN_WORK_CENTRE else f" ({self.work_centre})"
+        return f"{self.employer.employer_number}{centre} {self.period:%Y-%m}"
 
     @property
     def total_due(self) -> Decimal:
@@ -440,3 +459,48 @@ def aging_case(today: datetime.date) -> Case:
             lower = today - datetime.timedelta(days=last)
             whens.append(When(due_date__lte=upper, due_date__gte=lower, then=Value(key)))
     return Case(*whens, default=Value(""), output_field=models.CharField())
+
+
+class RelationReason(models.TextChoices):
+    NIT = "nit", _("Same NIT root")
+    REPRESENTATIVE = "representative", _("Same legal representative's DUI")
+    PHONE = "phone", _("Same phone")
+    EMAIL = "email", _("Same e-mail")
+    ADDRESS = "address", _("Same address")
+
+
+class EmployerRelation(models.Model):
+    """Two employers that share something that identifies the people behind them (a
+    NIT root, a representative's DUI, a phone, an e-mail, an address), found by the
+    nightly job; one row per pair (the lower id first) and reason. Written only by
+    `employers.jobs.relations_find`."""
+
+    employer = models.ForeignKey(
+        Employer, verbose_name=_("employer"), on_delete=models.CASCADE, related_name="+"
+    )
+    related = models.ForeignKey(
+        Employer, verbose_name=_("related employer"), on_delete=models.CASCADE, related_name="+"
+    )
+    reason = models.CharField(_("reason"), max_length=16, choices=RelationReason)
+    value = models.CharField(_("shared value"), max_length=300)
+    found_on = models.DateField(_("found on"))
+    # The night the branch heads were told (a closed employer with arrears, and a
+    # company related to it still working): once per pair and reason.
+    alerted_on = models.DateField(_("alerted on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["employer", "related", "reason"]
+        verbose_name = _("employer relation")
+        verbose_name_plural = _("employer relations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["employer", "related", "reason"], name="relation_once_per_reason"
+            ),
+            models.CheckConstraint(
+                condition=Q(employer__lt=F("related")), name="relation_lower_id_first"
+            ),
+        ]
+        indexes = [models.Index(fields=["related"], name="relation_related_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.employer_id} ~ {self.related_id} ({self.reason})"

@@ -18,6 +18,7 @@ from employers.models import ArrearsImport, ArrearsImportStatus, Employer
 from employers.pdf import render_statement_pdf
 from employers.queries import account_statement, employer_links, with_outstanding_waivers
 from employers.queries import employer_history as history_entries
+from employers.relations import related_employers
 from employers.tables import EmployerTable
 from people.registry import page_panels_for
 
@@ -65,6 +66,7 @@ def employer_detail(request, pk: int):
         {
             "statement": statement,
             "links": employer_links(employer, request.user),
+            "related": related_employers(employer, request.user),
             # What the apps above add (solvency: the employer's standing, its certificate).
             "panels": page_panels_for("employer", request, employer=employer),
         },

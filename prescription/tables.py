@@ -1,8 +1,10 @@
 import django_tables2 as tables
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.money import format_money
+from employers.models import MAIN_WORK_CENTRE
 from prescription.models import PeriodClock
 from prescription.services import action_label
 
@@ -37,7 +39,10 @@ class ClockTable(tables.Table):
     def render_employer(self, value):
         return f"{value.employer_number} · {value.legal_name}"
 
-    def render_period(self, value):
+    def render_period(self, record, value):
+        if record.period.work_centre != MAIN_WORK_CENTRE:
+            centre = _("centre")
+            return f"{value:%m/%Y} · {centre} {record.period.work_centre}"
         return value.strftime("%m/%Y")
 
     def render_balance(self, value):

@@ -15,9 +15,9 @@ class CaseOpeningRuleAdmin(admin.ModelAdmin):
 
 @admin.register(StrategyLevel)
 class StrategyLevelAdmin(admin.ModelAdmin):
-    list_display = ["order", "name", "min_days_late", "min_debt", "sector", "action", "letter"]
+    list_display = ["strategy", "order", "name", "min_days_late", "min_debt", "sector", "action"]
     list_editable = ["min_days_late", "min_debt"]
-    list_filter = ["is_active", "action"]
+    list_filter = ["strategy", "is_active", "action"]
 
 
 @admin.register(DocumentRequirement)

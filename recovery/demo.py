@@ -49,3 +49,34 @@ def seed_background_jobs() -> dict[str, int]:
             employer_services.arrears_import_upload(upload=upload, actor=head)
             made += 1
     return {"background_jobs": made}
+
+
+def seed_strategies() -> dict[str, int]:
+    """A challenger under test before the first night opens the demo's cases, so that
+    the draw gives it its share of them: the champion's ladder with a visit by the
+    agent instead of the reminder call. Once: skipped when any challenger exists."""
+    from recovery import strategies
+    from recovery.models import Strategy, StrategyAction, StrategyRole
+
+    if Strategy.objects.exclude(role=StrategyRole.CHAMPION).exists():
+        return {"skipped": 1}
+    head = User.objects.filter(groups__name=Role.DEPARTMENT_HEAD.value).order_by("pk").first()
+    if head is None:
+        return {"skipped": 1}
+    challenger = strategies.challenger_start(
+        actor=head,
+        name="Visita temprana",
+        share=30,
+        notes="La visita del gestor en lugar de la llamada de recordatorio, antes de las cartas.",
+        reason="Probar si la visita temprana mejora el contacto y los convenios.",
+    )
+    first = challenger.levels.order_by("order").first()
+    if first is not None:
+        strategies.level_save(
+            actor=head,
+            strategy=challenger,
+            level=first,
+            data={"name": "Visita del gestor", "action": StrategyAction.VISIT, "letter": ""},
+            reason="Una visita en lugar de la llamada: el patrono atiende en persona.",
+        )
+    return {"challenger": 1}

@@ -24,6 +24,9 @@ from recovery.models import (
     CaseStatus,
     PromiseStatus,
     RecoveryCase,
+    Strategy,
+    StrategyRole,
+    champion_strategy_id,
 )
 
 # Each employer's debt past due on %(day)s and its oldest due date: the same rule as
@@ -65,26 +68,38 @@ def cases_open(*, run_date: datetime.date) -> int:
             return 0
         assignment = _assign_by_load({branch for _e, branch, _d in candidates}, candidates)
         employer_ids = [employer for employer, _b, _d in candidates]
+        champion = Strategy.objects.get(pk=champion_strategy_id())
+        challenger = running_challenger(run_date)
+        # Each new case draws a number in [0, 1): below the challenger's share it is the
+        # challenger's, else the champion's; the draw is kept on the case (and said in its
+        # opening event). Without a challenger running, every case is the champion's.
         cursor.execute(
             f"""
             WITH new AS (
-                SELECT * FROM unnest(%(employers)s::bigint[], %(branches)s::bigint[],
-                                     %(agents)s::bigint[], %(debts)s::numeric[])
+                SELECT n.*, CASE WHEN %(challenger)s::bigint IS NULL THEN NULL
+                                 ELSE round(random()::numeric, 5) END AS draw
+                  FROM unnest(%(employers)s::bigint[], %(branches)s::bigint[],
+                              %(agents)s::bigint[], %(debts)s::numeric[])
                        AS n(employer_id, branch_id, agent_id, debt)
             ), opened AS (
                 INSERT INTO recovery_recoverycase
                     (employer_id, branch_id, agent_id, status, opening_debt, opened_on,
                      close_reason, close_note, hold_reason, hold_note, level_done,
-                     next_action, broken_promises)
+                     next_action, broken_promises, strategy_id, strategy_draw)
                 SELECT employer_id, branch_id, agent_id, %(open)s, debt, %(day)s,
-                       '', '', '', '', false, '', 0
+                       '', '', '', '', false, '', 0,
+                       CASE WHEN draw < %(share)s THEN %(challenger)s ELSE %(champion)s END,
+                       draw
                   FROM new
                 ON CONFLICT (employer_id) WHERE status IN ({sql_list(ACTIVE_STATUSES)})
                 DO NOTHING
-                RETURNING id
+                RETURNING id, strategy_id, strategy_draw
             )
             INSERT INTO recovery_caseevent (case_id, at, kind, before, after, reason)
-            SELECT id, now(), %(kind)s, '', %(status)s, %(why)s FROM opened
+            SELECT o.id, now(), %(kind)s, '', %(status)s,
+                   %(why)s || ' · ' || s.name
+                   || coalesce(' (' || o.strategy_draw::text || ')', '')
+              FROM opened o JOIN recovery_strategy s ON s.id = o.strategy_id
             """,
             {
                 "employers": employer_ids,
@@ -96,9 +111,26 @@ def cases_open(*, run_date: datetime.date) -> int:
                 "open": CaseStatus.OPEN,
                 "status": str(CaseStatus.OPEN.label),
                 "why": f"≥ ${rule.min_arrears} · ≥ {rule.min_days_late} d",
+                "champion": champion.pk,
+                "challenger": challenger.pk if challenger else None,
+                "share": Decimal(challenger.share) / 100 if challenger else Decimal(0),
             },
         )
         return cursor.rowcount
+
+
+def running_challenger(day: datetime.date) -> Strategy | None:
+    """The challenger under test on `day`: started, not ended, with a share."""
+    return (
+        Strategy.objects.filter(
+            role=StrategyRole.CHALLENGER,
+            ended_on__isnull=True,
+            started_on__lte=day,
+            share__gt=0,
+        )
+        .order_by("pk")
+        .first()
+    )
 
 
 def _assign_by_load(branches: set[int], candidates: list) -> dict[int, int]:
@@ -208,10 +240,15 @@ def strategy_advance(*, run_date: datetime.date) -> int:
         cursor.execute(
             f"""
             WITH facts AS (
+                -- A case climbs its own strategy's ladder while that strategy is a
+                -- running challenger; every other case, the champion's.
                 SELECT c.id, e.sector, coalesce(cur."order", 0) AS current_order,
-                       a.debt, %(day)s - a.oldest AS days_late
+                       a.debt, %(day)s - a.oldest AS days_late,
+                       CASE WHEN s.role = %(challenger)s AND s.ended_on IS NULL THEN s.id
+                            ELSE %(champion)s END AS strategy_id
                   FROM recovery_recoverycase c
                   JOIN employers_employer e ON e.id = c.employer_id
+                  LEFT JOIN recovery_strategy s ON s.id = c.strategy_id
                   LEFT JOIN recovery_strategylevel cur ON cur.id = c.level_id
                   JOIN ({ARREARS_BY_EMPLOYER}) a ON a.employer_id = c.employer_id
                  WHERE c.status IN ({sql_list(WORKED_STATUSES)})
@@ -223,7 +260,8 @@ def strategy_advance(*, run_date: datetime.date) -> int:
                        l.min_days_late, l.min_debt, f.days_late, f.debt
                   FROM facts f
                   JOIN recovery_strategylevel l
-                    ON l.is_active AND l."order" > f.current_order
+                    ON l.strategy_id = f.strategy_id
+                   AND l.is_active AND l."order" > f.current_order
                    AND (l.sector = '' OR l.sector = f.sector)
                  ORDER BY f.id, l."order"
             ), moved AS (
@@ -237,7 +275,12 @@ def strategy_advance(*, run_date: datetime.date) -> int:
             INSERT INTO recovery_caseevent (case_id, at, kind, before, after, reason)
             SELECT id, now(), %(kind)s, '', name, days_late || ' d' FROM moved
             """,
-            {"day": run_date, "kind": CaseEventKind.LEVEL},
+            {
+                "day": run_date,
+                "kind": CaseEventKind.LEVEL,
+                "champion": champion_strategy_id(),
+                "challenger": StrategyRole.CHALLENGER,
+            },
         )
         return cursor.rowcount
 

@@ -45,6 +45,7 @@ class ReportingConfig(AppConfig):
         ),
         MenuEntry(_("Recovery plan"), "reporting:plan_list", VIEW_PLAN, 70),
         MenuEntry(_("Monthly report"), "reporting:report_list", VIEW_REPORT, 75),
+        MenuEntry(_("Strategies"), "reporting:strategy_home", "recovery.view_strategy", 76),
     ]
 
     # The agent's own figures on its work queue (recovery's page, people's registry).

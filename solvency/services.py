@@ -12,11 +12,12 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agreements.models import AgreementPeriod, AgreementStatus, Installment, PaymentAgreement
-from core.money import format_money
+from core.money import ZERO, format_money
 from core.sequences import next_in_year
 from employers.models import ContributionPeriod, Employer
 from legal.models import LegalReferral, ReferralStatus
@@ -132,6 +133,21 @@ def assess(employer: Employer, on: datetime.date | None = None) -> Assessment:
             }
         )
     return result
+
+
+def work_centres(employer: Employer, on: datetime.date) -> list[dict]:
+    """The employer's work centres, each with its periods on record, its last period and
+    what it owes past due on `on`: the certificate groups them when there are several."""
+    return list(
+        ContributionPeriod.objects.filter(employer=employer)
+        .values("work_centre")
+        .annotate(
+            periods=Count("pk"),
+            last=Max("period"),
+            owed=Coalesce(Sum("balance", filter=Q(balance__gt=0, due_date__lt=on)), ZERO),
+        )
+        .order_by("work_centre")
+    )
 
 
 def _next_number(year: int) -> str:

@@ -88,6 +88,9 @@ def certificate_pdf(request, pk: int):
         "solvency/certificate_pdf.html",
         {
             "certificate": certificate,
+            "centres": services.work_centres(
+                certificate.employer, timezone.localtime(certificate.issued_at).date()
+            ),
             "verify_url": request.build_absolute_uri("/constancias/verificar/"),
         },
     )

@@ -23,6 +23,8 @@ _SETTINGS = {
     "auto_explain.log_timing": "off",
     "auto_explain.log_nested_statements": "on",
     "auto_explain.log_format": "json",
+    # The settings a statement was planned with, where they differ from the defaults.
+    "auto_explain.log_settings": "on",
     "auto_explain.log_level": "notice",
     "client_min_messages": "notice",
 }

@@ -68,6 +68,25 @@ def test_agreement_pdf_says_how_many_installments_for_any_count():
             assert text == expected
 
 
+def test_the_common_plural_says_the_same_as_the_plural():
+    """Spanish's third form (index 2) is the everyday plural (298 casos); the second is
+    for exact millions only. A third form that says something else (it once said
+    "298 períodos" for cases) shows a wrong word on every count but one."""
+    po_text = (CATALOGUE / "django.po").read_text(encoding="utf-8")
+    wrong = [
+        msgid
+        for msgid, forms, _flags in _entries(po_text)
+        if "msgstr[2]" in forms
+        and forms["msgstr[2]"].split()[-1:] != forms["msgstr[1]"].split()[-1:]
+    ]
+    assert wrong == []
+    with translation.override("es"):
+        assert (
+            translation.ngettext("%(counter)s case", "%(counter)s cases", 298) % {"counter": 298}
+            == "298 casos"
+        )
+
+
 def test_no_message_is_marked_inside_an_f_string():
     """xgettext does not read f-strings: `f"{_('...')}"` stays in English for good."""
     offenders = []

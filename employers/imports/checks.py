@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from employers.imports.reading import (
     AMOUNT_COLUMNS,
     COLUMNS,
+    MAIN_WORK_CENTRE,
     MAX_LISTED_ERRORS,
     RowError,
     parse_date,
@@ -20,12 +21,25 @@ from employers.validators import normalize_nit
 from people.models import Branch
 
 _EMPLOYER_NUMBER = re.compile(r"^[0-9]{1,12}$")
+_WORK_CENTRE = re.compile(r"^[0-9]{1,3}$")
 
 
 def _lookup_values(column: str, values: list[str], branches: dict[str, int]) -> Iterator[tuple]:
     """Yield (raw, normalized value or None, reason or None) for each distinct value."""
     for raw in values:
         text = (raw or "").strip()
+        if column == "centro_trabajo":
+            if not text:
+                yield raw, MAIN_WORK_CENTRE, None
+            elif _WORK_CENTRE.match(text) and int(text) > 0:
+                yield raw, text.zfill(3), None
+            else:
+                yield (
+                    raw,
+                    None,
+                    _("The work centre is a number from 001 to 999 (001: the main one)."),
+                )
+            continue
         if not text:
             yield raw, None, _("Required.")
             continue
@@ -54,7 +68,14 @@ def _lookup_values(column: str, values: list[str], branches: dict[str, int]) -> 
             yield raw, value, None
 
 
-LOOKUP_COLUMNS = ["numero_patronal", "nit", "sucursal", "periodo", "fecha_vencimiento"]
+LOOKUP_COLUMNS = [
+    "numero_patronal",
+    "nit",
+    "sucursal",
+    "periodo",
+    "fecha_vencimiento",
+    "centro_trabajo",
+]
 
 
 LOOKUP_TYPES = {"sucursal": "bigint", "periodo": "date", "fecha_vencimiento": "date"}
@@ -64,7 +85,7 @@ def load_lookups(cursor) -> None:
     """Check each distinct value of the few-valued columns once, in Python."""
     branches = dict(Branch.objects.values_list("code", "pk"))
     expressions = [f"btrim(coalesce({column}, ''))" for column in LOOKUP_COLUMNS]
-    # One scan of the staging table for the distinct values of all five columns.
+    # One scan of the staging table for the distinct values of all six columns.
     cursor.execute(
         f"SELECT {', '.join(expressions)}, "
         f"{', '.join(f'GROUPING({e})' for e in expressions)} FROM arrears_staging "
@@ -116,6 +137,7 @@ def build_rows(cursor, typed: bool = False) -> int:
     text_columns = [c for c in COLUMNS if not (typed and c in AMOUNT_COLUMNS)]
     trimmed = ", ".join(
         [f"btrim(coalesce({column}, '')) AS {column}" for column in text_columns]
+        + ["btrim(coalesce(centro_trabajo, '')) AS centro_trabajo"]
         + [column for column in COLUMNS if column not in text_columns]
     )
     if typed:
@@ -136,7 +158,13 @@ def build_rows(cursor, typed: bool = False) -> int:
         for column in COLUMNS
     )
     # Each subquery ends in OFFSET 0 so that PostgreSQL computes its columns once a
-    # row instead of inlining them into every place that uses them.
+    # row instead of inlining them into every place that uses them. Planned without
+    # nested loops: the staging table has no statistics, and a guess of a few rows
+    # after one join (the work centre's, whose value is the same in every row of a file
+    # without the column) made the next five joins nested loops over the million rows.
+    cursor.execute("SELECT current_setting('enable_nestloop')")
+    nestloop = cursor.fetchone()[0]
+    cursor.execute("SELECT set_config('enable_nestloop', 'off', true)")
     cursor.execute(
         f"""
         CREATE TEMP TABLE arrears_rows AS
@@ -147,9 +175,11 @@ def build_rows(cursor, typed: bool = False) -> int:
                b.value AS branch_id,
                p.value AS period,
                d.value AS due_date,
+               w.value AS work_centre,
                {casts},
                (k.reason IS NOT NULL OR n.reason IS NOT NULL OR b.reason IS NOT NULL
-                OR p.reason IS NOT NULL OR d.reason IS NOT NULL OR NOT s.amounts_ok
+                OR p.reason IS NOT NULL OR d.reason IS NOT NULL OR w.reason IS NOT NULL
+                OR NOT s.amounts_ok
                 OR length(s.razon_social) NOT BETWEEN 1 AND 250
                ) AS suspect
           FROM (SELECT *, ({amounts_ok}) AS amounts_ok
@@ -162,9 +192,11 @@ def build_rows(cursor, typed: bool = False) -> int:
           JOIN lookup_sucursal b ON b.raw = s.sucursal
           JOIN lookup_periodo p ON p.raw = s.periodo
           JOIN lookup_fecha_vencimiento d ON d.raw = s.fecha_vencimiento
+          JOIN lookup_centro_trabajo w ON w.raw = s.centro_trabajo
         """,
     )
     total = cursor.rowcount
+    cursor.execute("SELECT set_config('enable_nestloop', %s, true)", [nestloop])
     # One row per employer of the file: serves the consistency checks and the insert
     # of new employers without going over the million rows again.
     cursor.execute(
@@ -192,7 +224,7 @@ def any_error(cursor) -> bool:
                          JOIN employers_employer e USING (employer_number)
                         WHERE e.nit <> f.nit)
             OR EXISTS (SELECT 1 FROM arrears_rows
-                        GROUP BY employer_number, period HAVING count(*) > 1)
+                        GROUP BY employer_number, work_centre, period HAVING count(*) > 1)
         """
     )
     return cursor.fetchone()[0]
@@ -207,7 +239,9 @@ def collect_errors(cursor) -> tuple[list[RowError], int]:
         "nit_known": _("Does not agree with the NIT registered for this employer"),
         "nit_file": _("This employer appears in this file with another NIT"),
         "branch_file": _("This employer appears in this file with another branch"),
-        "repeated": _("This employer and period are repeated in the file; first at line"),
+        "repeated": _(
+            "This employer, work centre and period are repeated in the file; first at line"
+        ),
     }
     lookups = "\n".join(
         f"""UNION ALL SELECT s.line, '{column}', s.{column}, l.reason, {i}
@@ -257,10 +291,10 @@ def collect_errors(cursor) -> tuple[list[RowError], int]:
              WHERE r.branch_id <> f.first
             UNION ALL SELECT r.line, 'periodo', s.periodo,
                    %(repeated)s || ' ' || f.first_line || '.', 5
-              FROM (SELECT employer_number, period, min(line) AS first_line
-                      FROM arrears_rows WHERE period IS NOT NULL
-                     GROUP BY employer_number, period HAVING count(*) > 1) f
-              JOIN arrears_rows r USING (employer_number, period)
+              FROM (SELECT employer_number, work_centre, period, min(line) AS first_line
+                      FROM arrears_rows WHERE period IS NOT NULL AND work_centre IS NOT NULL
+                     GROUP BY employer_number, work_centre, period HAVING count(*) > 1) f
+              JOIN arrears_rows r USING (employer_number, work_centre, period)
               JOIN arrears_staging s ON s.line = r.line
              WHERE r.line <> f.first_line
         )

@@ -135,7 +135,7 @@ def merge_rows(cursor) -> tuple[int, int, int]:
                paid = r.paid
           FROM arrears_rows r
           JOIN employers_employer e ON e.employer_number = r.employer_number
-         WHERE p.employer_id = e.id AND p.period = r.period
+         WHERE p.employer_id = e.id AND p.work_centre = r.work_centre AND p.period = r.period
            AND (p.due_date, p.employer_share, p.worker_share, p.fines, p.surcharges, p.paid)
                IS DISTINCT FROM
                (r.due_date, r.employer_share, r.worker_share, r.fines, r.surcharges, r.paid)
@@ -145,14 +145,15 @@ def merge_rows(cursor) -> tuple[int, int, int]:
     cursor.execute(
         """
         INSERT INTO employers_contributionperiod
-            (employer_id, period, due_date, employer_share, worker_share, fines,
-             surcharges, paid)
-        SELECT e.id, r.period, r.due_date, r.employer_share, r.worker_share, r.fines,
-               r.surcharges, r.paid
+            (employer_id, work_centre, period, due_date, employer_share, worker_share,
+             fines, surcharges, paid)
+        SELECT e.id, r.work_centre, r.period, r.due_date, r.employer_share, r.worker_share,
+               r.fines, r.surcharges, r.paid
           FROM arrears_rows r
           JOIN employers_employer e ON e.employer_number = r.employer_number
          WHERE NOT EXISTS (SELECT 1 FROM employers_contributionperiod p
-                            WHERE p.employer_id = e.id AND p.period = r.period)
+                            WHERE p.employer_id = e.id AND p.work_centre = r.work_centre
+                              AND p.period = r.period)
         """
     )
     return employers_created, cursor.rowcount, periods_updated

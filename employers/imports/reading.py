@@ -23,7 +23,7 @@ from core.tabular import (  # noqa: F401 - the import package's names
     xlsx_rows,
     xlsx_text,
 )
-from employers.models import ArrearsImport
+from employers.models import MAIN_WORK_CENTRE, ArrearsImport  # noqa: F401 - re-exported
 
 COLUMNS = [
     "numero_patronal",
@@ -38,6 +38,10 @@ COLUMNS = [
     "recargo",
     "pagado",
 ]
+
+# Taken when the header has it: the work centre (centro de trabajo), a 3-digit
+# correlative of the employer number; absent or blank, the main centre.
+OPTIONAL_COLUMNS = ("centro_trabajo",)
 
 
 AMOUNT_COLUMNS = {
@@ -95,7 +99,7 @@ class ImportResult:
 
 
 def sniff_format(path: Path) -> FileFormat:
-    return tabular.sniff_format(path, COLUMNS)
+    return tabular.sniff_format(path, COLUMNS, OPTIONAL_COLUMNS)
 
 
 def parse_period(raw: str) -> datetime.date:

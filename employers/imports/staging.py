@@ -16,6 +16,7 @@ from employers.imports.reading import (
     CHUNK,
     COLUMNS,
     MAX_LISTED_ERRORS,
+    OPTIONAL_COLUMNS,
     FileFormat,
     RowError,
     xlsx_rows,
@@ -24,8 +25,10 @@ from employers.imports.reading import (
 
 
 def _staging_columns(header: list[str]) -> list[str]:
-    extras = [name for name in header if name not in COLUMNS]
-    return COLUMNS + extras
+    """Every column of the format, the optional ones too (null when the file has none),
+    then the file's unknown ones."""
+    known = [*COLUMNS, *OPTIONAL_COLUMNS]
+    return known + [name for name in header if name not in known]
 
 
 TEMP_TABLES = [
@@ -38,6 +41,7 @@ TEMP_TABLES = [
     "lookup_sucursal",
     "lookup_periodo",
     "lookup_fecha_vencimiento",
+    "lookup_centro_trabajo",
 ]
 
 

@@ -29,8 +29,11 @@ def _row_hash(alias: str) -> str:
     # NULL and '' mean the same to the checks (both are trimmed and coalesced), so they
     # hash the same; amounts typed by COPY hash as numeric's text, which keeps the
     # digits written (1.50 stays 1.50).
+    # The work centre only when written (concat_ws skips a NULL): a file without the
+    # column hashes as files did before it existed.
     parts = ", ".join(f"coalesce({alias}.{column}::text, '')" for column in COLUMNS)
-    return f"hashtextextended(concat_ws(chr(31), {parts}), 0)"
+    centre = f"nullif({alias}.centro_trabajo, '')"
+    return f"hashtextextended(concat_ws(chr(31), {parts}, {centre}), 0)"
 
 
 def set_aside_unchanged(cursor) -> int:

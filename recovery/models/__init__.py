@@ -17,8 +17,11 @@ from recovery.models.cases import (  # noqa: F401
     Priority,
     RecoveryCase,
     RecoveryCaseQuerySet,
+    Strategy,
     StrategyAction,
     StrategyLevel,
+    StrategyRole,
+    champion_strategy_id,
 )
 from recovery.models.nightly import EmployerSnapshot  # noqa: F401
 from recovery.models.work import (  # noqa: F401

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Case, Exists, Min, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from core import history
@@ -103,6 +103,7 @@ class HoldReason(models.TextChoices):
     ACCOUNT_CORRECTION = "account_correction", _("Pending correction of the account")
 
 
+@history.track()
 class CaseOpeningRule(models.Model):
     """When a case is opened: arrears over an amount and older than some days.
 
@@ -142,10 +143,77 @@ class LetterKind(models.TextChoices):
     FINAL_NOTICE = "final_notice", _("Final notice")
 
 
+class StrategyRole(models.TextChoices):
+    CHAMPION = "champion", _("Champion (in force)")
+    CHALLENGER = "challenger", _("Challenger (under test)")
+    RETIRED = "retired", _("Retired")
+
+
+@history.track()
+class Strategy(models.Model):
+    """A collection strategy: its ladder of levels. The champion works every case; a
+    challenger under test takes `share` per cent of the cases opened while it runs
+    (drawn at random, recorded on each case), so the two can be compared on like cases."""
+
+    name = models.CharField(_("name"), max_length=120)
+    role = models.CharField(_("role"), max_length=12, choices=StrategyRole)
+    share = models.PositiveSmallIntegerField(
+        _("share of the new cases (%)"),
+        default=0,
+        help_text=_("The challenger's share of the cases opened while it runs (1 to 50)."),
+    )
+    started_on = models.DateField(_("started"), null=True, blank=True)
+    ended_on = models.DateField(_("ended"), null=True, blank=True)
+    notes = models.TextField(_("what it changes, and why"), blank=True, max_length=2000)
+
+    class Meta:
+        ordering = ["role", "-started_on", "pk"]
+        verbose_name = _("strategy")
+        verbose_name_plural = _("strategies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["role"], condition=Q(role="champion"), name="strategy_one_champion"
+            ),
+            models.UniqueConstraint(
+                fields=["role"],
+                condition=Q(role="challenger", ended_on__isnull=True),
+                name="strategy_one_running_challenger",
+            ),
+            models.CheckConstraint(condition=Q(share__lte=50), name="strategy_share_le_50"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_role_display()})"
+
+    @property
+    def running(self) -> bool:
+        return self.role == StrategyRole.CHALLENGER and self.ended_on is None
+
+
+def champion_strategy_id() -> int:
+    """The champion's id (created when missing): a level created without a strategy
+    belongs to it."""
+    champion = Strategy.objects.filter(role=StrategyRole.CHAMPION).first()
+    if champion is None:
+        # Named in the institute's language whatever the command's locale (a migrate).
+        with translation.override(settings.LANGUAGE_CODE):
+            name = str(_("Strategy in force"))
+        champion = Strategy.objects.create(name=name, role=StrategyRole.CHAMPION)
+    return champion.pk
+
+
+@history.track()
 class StrategyLevel(models.Model):
     """A level of the collection strategy (like dunning levels) and its action."""
 
-    order = models.PositiveSmallIntegerField(_("order"), unique=True)
+    strategy = models.ForeignKey(
+        Strategy,
+        verbose_name=_("strategy"),
+        on_delete=models.PROTECT,
+        related_name="levels",
+        default=champion_strategy_id,
+    )
+    order = models.PositiveSmallIntegerField(_("order"))
     name = models.CharField(_("name"), max_length=80)
     min_days_late = models.PositiveIntegerField(_("from days late"))
     min_debt = models.DecimalField(_("from debt"), default=ZERO, **MONEY)
@@ -157,14 +225,15 @@ class StrategyLevel(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
-        ordering = ["order"]
+        ordering = ["strategy", "order"]
         verbose_name = _("strategy level")
         verbose_name_plural = _("strategy levels")
         constraints = [
             models.CheckConstraint(
                 condition=~Q(action=StrategyAction.LETTER) | ~Q(letter=""),
                 name="letter_level_names_its_letter",
-            )
+            ),
+            models.UniqueConstraint(fields=["strategy", "order"], name="strategy_level_order_once"),
         ]
 
     def __str__(self) -> str:
@@ -299,6 +368,20 @@ class RecoveryCase(models.Model):
     next_action_on = models.DateField(_("next action on"), null=True, blank=True)
     last_action_on = models.DateField(_("last action"), null=True, blank=True)
     broken_promises = models.PositiveSmallIntegerField(_("broken promises"), default=0)
+    # The strategy the case was given when it opened, and the draw that decided it
+    # (uniform in [0, 1): below the challenger's share, the challenger). Empty for the
+    # cases opened before any strategy test.
+    strategy = models.ForeignKey(
+        Strategy,
+        verbose_name=_("strategy"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+    )
+    strategy_draw = models.DecimalField(
+        _("strategy draw"), max_digits=6, decimal_places=5, null=True, blank=True
+    )
 
     objects = RecoveryCaseQuerySet.as_manager()
 

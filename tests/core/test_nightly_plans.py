@@ -131,6 +131,7 @@ JOBS = [
     "agreements_complete",
     "strategy_advance",
     "snapshots_take",
+    "relations_find",
     "prescription_clocks",
     "waivers_revoke_on_breach",
     "summaries_refresh",

@@ -17,6 +17,8 @@ def test_seed_demo_loads_valid_deterministic_employers_with_periods():
         assert normalize_nit(employer.nit) == employer.nit  # valid check digit
         assert employer.branch_id and employer.municipality_id
     assert ContributionPeriod.objects.count() >= 300 * 24
+    # A multi-centre employer: its second work centre, with months unpaid.
+    assert ContributionPeriod.objects.filter(work_centre="002", balance__gt=0).exists()
     assert ContributionPeriod.objects.filter(balance__gt=0).exists()
     assert any(nit.is_valid(e.nit) for e in employers if len(e.nit) == 14)
     first = [(e.legal_name, e.nit) for e in employers]
@@ -58,7 +60,17 @@ def test_demo_activity_goes_through_the_services_once(settings, tmp_path):
 
     call_command("seed_demo", "--employers", "300", "--seed", "3", stdout=io.StringIO())
     call_command("demo_users", stdout=io.StringIO())
+    call_command("seed_demo_strategies", stdout=io.StringIO())
     run_nightly_jobs(run_date=timezone.localdate())
+    # A challenger under test took its share of the night's cases.
+    from recovery.models import RecoveryCase, Strategy
+
+    challenger = Strategy.objects.get(role="challenger")
+    assert (
+        0 < RecoveryCase.objects.filter(strategy=challenger).count() < RecoveryCase.objects.count()
+    )
+    call_command("seed_demo_strategies", stdout=io.StringIO())
+    assert Strategy.objects.count() == 2
     call_command("seed_demo_activity", stdout=io.StringIO())
     assert FollowUp.objects.exists()
     assert PaymentAgreement.objects.exists()
@@ -179,8 +191,6 @@ def test_demo_activity_goes_through_the_services_once(settings, tmp_path):
 
     call_command("seed_demo_prescription", stdout=io.StringIO())
     today = timezone.localdate()
-    from recovery.models import RecoveryCase
-
     agent_cases = RecoveryCase.objects.filter(agent__username="gestor.ss")
     soon = PeriodClock.objects.prescribing_within(today, 180).filter(
         employer__cases__in=agent_cases
@@ -193,3 +203,12 @@ def test_demo_activity_goes_through_the_services_once(settings, tmp_path):
     assert PeriodClock.objects.filter(start_kind="court").exists()
     call_command("seed_demo_prescription", stdout=io.StringIO())
     assert NoticeService.objects.count() == 1
+    # Related employers: a company closed with arrears and its reopening, alerted.
+    from employers.models import EmployerRelation
+
+    call_command("seed_demo_relations", stdout=io.StringIO())
+    relation = EmployerRelation.objects.get(alerted_on__isnull=False, reason="phone")
+    assert {relation.employer.status, relation.related.status} == {"closed", "active"}
+    assert EmployerRelation.objects.filter(reason="representative").exists()
+    call_command("seed_demo_relations", stdout=io.StringIO())
+    assert EmployerRelation.objects.filter(alerted_on__isnull=False).count() == 2
