@@ -46,6 +46,7 @@ class ReportingConfig(AppConfig):
         MenuEntry(_("Recovery plan"), "reporting:plan_list", VIEW_PLAN, 70),
         MenuEntry(_("Monthly report"), "reporting:report_list", VIEW_REPORT, 75),
         MenuEntry(_("Strategies"), "reporting:strategy_home", "recovery.view_strategy", 76),
+        MenuEntry(_("Forecast"), "reporting:forecast", DASHBOARD, 74),
     ]
 
     # The agent's own figures on its work queue (recovery's page, people's registry).

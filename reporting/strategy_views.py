@@ -229,3 +229,32 @@ def strategy_history(request):
     for change in changes:
         change.who = names.get(change.user_id, _("system"))
     return render(request, "reporting/strategy_history.html", {"changes": changes})
+
+
+@login_required
+@permission_required("reporting.view_dashboard", raise_exception=True)
+def forecast(request):
+    """The recovery forecast per branch (all, for who sees every branch), beside the
+    plan's targets, with its back-test and the method."""
+    from people.models import Branch
+    from reporting import forecast as forecasting
+
+    branches = Branch.objects.filter(is_active=True).order_by("code")
+    if not sees_all_branches(request.user):
+        branches = branches.filter(pk=request.user.branch_id)
+    chosen = request.GET.get("sucursal", "")
+    selected = [b for b in branches if str(b.pk) == chosen]
+    branch_ids = [b.pk for b in (selected or branches)]
+    today = timezone.localdate()
+    return render(
+        request,
+        "reporting/forecast.html",
+        {
+            "branches": branches,
+            "selected": selected[0] if selected else None,
+            "forecast": forecasting.forecast_year(branch_ids, today),
+            "backtest": forecasting.backtest(branch_ids, today),
+            "buckets": forecasting.BUCKETS,
+            "today": today,
+        },
+    )

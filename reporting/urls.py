@@ -37,6 +37,7 @@ urlpatterns = [
     path("estrategias/politica/", strategy_views.policy_revise, name="policy_revise"),
     path("estrategias/comparacion/", strategy_views.strategy_compare, name="strategy_compare"),
     path("estrategias/historial/", strategy_views.strategy_history, name="strategy_history"),
+    path("pronostico/", strategy_views.forecast, name="forecast"),
     path("informes/", views.report_list, name="report_list"),
     path("informes/<int:pk>/<str:kind>/", views.report_download, name="report_download"),
 ]
