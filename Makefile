@@ -85,4 +85,5 @@ bench-on:
 	  $(PY) bench/breach_job.py --agreements 100000 --installments 10 && \
 	  $(PY) bench/breach_job.py --scale && \
 	  $(PY) bench/pages.py --employers 50000 && \
-	  $(PY) bench/dashboards.py --sizes 50000,500000
+	  $(PY) bench/dashboards.py --sizes 50000,500000 && \
+	  $(PY) bench/nightly_extras.py --employers 50000

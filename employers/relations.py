@@ -4,11 +4,12 @@ Worked out set-based every night (`relations_find`), never per page view: every
 employer's keys — its NIT root (the NIT but its check digit: the same taxpayer), its
 legal representative's DUI (and a natural person's own DUI), its phone (the last 8
 digits), its e-mail (lower case) and its address (lower case, without accents or
-punctuation, at least 15 characters) — and the pairs that share one. A value shared
-by more than MAX_SHARING employers (an accountants' office, a call centre) relates no
-one. A pair that shares a key no longer is removed. When one of a new pair is closed
-and left arrears and the other is still working, the heads of the working one's branch
-are told (the company that closed with its debts and reopened), once.
+punctuation, at least 15 characters, in the same municipality) — and the pairs that
+share one. A value shared by more than MAX_SHARING employers (an accountants' office, a
+call centre) relates no one. A pair that shares a key no longer is removed. When one of
+a new pair is closed and left arrears and the other is still working, the heads of the
+working one's branch are told (the company that closed with its debts and reopened),
+once.
 """
 
 from __future__ import annotations
@@ -49,10 +50,12 @@ _KEYS = f"""
     SELECT id, '{RelationReason.EMAIL}', lower(btrim(email))
       FROM employers_employer WHERE btrim(email) <> ''
     UNION ALL
-    SELECT id, '{RelationReason.ADDRESS}', a.value
-      FROM (SELECT id, btrim(regexp_replace(recupera_search_text(address), '[^a-z0-9]+', ' ',
-                                            'g')) AS value
+    SELECT a.id, '{RelationReason.ADDRESS}', a.value || coalesce(', ' || m.name, '')
+      FROM (SELECT id, municipality_id,
+                   btrim(regexp_replace(recupera_search_text(address), '[^a-z0-9]+', ' ',
+                                        'g')) AS value
               FROM employers_employer WHERE address <> '') a
+      LEFT JOIN employers_municipality m ON m.id = a.municipality_id
      WHERE length(a.value) >= {MIN_ADDRESS_CHARS}
 """
 

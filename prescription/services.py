@@ -160,9 +160,16 @@ def clocks_refresh(*, run_date: datetime.date, employer_ids: list[int] | None = 
             INSERT INTO prescription_periodclock AS pc
                    (period_id, employer_id, started_on, start_kind, rule_id, prescribes_on,
                     prescribed_on, warned_on, prescribed_told)
-            SELECT id, employer_id, day, kind, rule_id, runs_out,
-                   CASE WHEN runs_out <= %(day)s THEN %(day)s::date END, NULL, false
-              FROM clocks
+            SELECT c.id, c.employer_id, c.day, c.kind, c.rule_id, c.runs_out,
+                   CASE WHEN c.runs_out <= %(day)s THEN %(day)s::date END, NULL, false
+              FROM clocks c
+              LEFT JOIN prescription_periodclock old ON old.period_id = c.id
+             -- Only the clocks that are new or changed reach the insert (an unchanged
+             -- night probes no conflict).
+             WHERE old.period_id IS NULL
+                OR (old.started_on, old.start_kind, old.rule_id, old.prescribes_on)
+                   IS DISTINCT FROM (c.day, c.kind, c.rule_id, c.runs_out)
+                OR (c.runs_out <= %(day)s AND old.prescribed_on IS NULL)
             ON CONFLICT (period_id) DO UPDATE
                SET started_on = EXCLUDED.started_on, start_kind = EXCLUDED.start_kind,
                    rule_id = EXCLUDED.rule_id, prescribes_on = EXCLUDED.prescribes_on,
@@ -182,9 +189,11 @@ def clocks_refresh(*, run_date: datetime.date, employer_ids: list[int] | None = 
         only_clock = "AND pc.employer_id = ANY(%(employers)s)" if employer_ids is not None else ""
         cursor.execute(
             f"""
-            DELETE FROM prescription_periodclock pc USING employers_contributionperiod p
-             WHERE p.id = pc.period_id AND p.balance <= 0 AND pc.prescribed_on IS NULL
-                   {only_clock}
+            DELETE FROM prescription_periodclock pc
+             WHERE pc.prescribed_on IS NULL {only_clock}
+               -- Against the owed periods (a partial index), not the paid million.
+               AND NOT EXISTS (SELECT 1 FROM employers_contributionperiod p
+                                WHERE p.id = pc.period_id AND p.balance > 0)
             """,
             params,
         )
