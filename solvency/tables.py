@@ -31,10 +31,19 @@ class CertificateTable(tables.Table):
     def render_standing(self, record):
         return record.standing_label
 
+    # Set by the view: the employers of the page's rows that are not solvent today.
+    not_solvent: set[int] = set()
+
     def render_valid_until(self, record, value):
         if not record.is_valid(timezone.localdate()):
             return format_html(
                 '<span class="badge">{} · {}</span>', value.strftime("%d/%m/%Y"), _("Expired")
+            )
+        if record.employer_id in self.not_solvent:
+            return format_html(
+                '{} <span class="badge bad">{}</span>',
+                value.strftime("%d/%m/%Y"),
+                _("Employer no longer solvent"),
             )
         return value.strftime("%d/%m/%Y")
 

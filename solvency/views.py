@@ -34,6 +34,17 @@ class CertificateListView(FilteredListView):
     def get_queryset(self):
         return SolvencyCertificate.objects.visible_to(self.request.user).select_related("employer")
 
+    def get_table(self, **kwargs):
+        """The page's certificates still valid whose employer is not solvent any more
+        are flagged (they stay valid until they expire)."""
+        table = super().get_table(**kwargs)
+        today = timezone.localdate()
+        employer_ids = list(
+            {row.record.employer_id for row in table.paginated_rows if row.record.is_valid(today)}
+        )
+        table.not_solvent = services.not_solvent(employer_ids, today)
+        return table
+
     def export_rows(self, queryset):
         yield [
             _("Number"),

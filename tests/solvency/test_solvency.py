@@ -197,3 +197,37 @@ def test_two_certificates_at_once_never_share_a_number(reference_data):
         thread.join(30)
     assert errors == []
     assert len(set(numbers)) == 2
+
+
+@pytest.mark.parametrize(
+    "make_insolvent",
+    ["arrears", "breached", "referral"],
+)
+def test_the_register_flags_a_valid_certificate_whose_employer_is_no_longer_solvent(
+    client,
+    active,  # noqa: F811
+    agent_ss,
+    make_insolvent,
+    django_assert_max_num_queries,
+):
+    employer = active.employer
+    certificate = services.certificate_issue(employer=employer, actor=agent_ss)
+    clean = EmployerFactory(branch=employer.branch)
+    services.certificate_issue(employer=clean, actor=agent_ss)
+    client.force_login(agent_ss)
+    url = reverse("solvency:certificate_list")
+    assert "ya no es solvente" not in client.get(url).content.decode().lower()
+    if make_insolvent == "arrears":
+        period(employer, due=timezone.localdate() - datetime.timedelta(days=400))
+    elif make_insolvent == "breached":
+        PaymentAgreement.objects.filter(pk=active.pk).update(status="breached")
+    else:
+        LegalReferral.objects.create(
+            case=active.case, referred_on=timezone.localdate(), debt=Decimal("300.00")
+        )
+    assert not services.assess(employer).solvent
+    assert services.not_solvent([employer.pk, clean.pk], timezone.localdate()) == {employer.pk}
+    with django_assert_max_num_queries(16):
+        page = client.get(url).content.decode()
+    row = page[page.index(certificate.number) :].split("</tr>")[0]
+    assert "El patrono ya no es solvente" in row
