@@ -231,3 +231,58 @@ def test_the_register_flags_a_valid_certificate_whose_employer_is_no_longer_solv
         page = client.get(url).content.decode()
     row = page[page.index(certificate.number) :].split("</tr>")[0]
     assert "El patrono ya no es solvente" in row
+
+
+def _late(employer, days=70, owed="100.00"):
+    period(employer, due=timezone.localdate() - datetime.timedelta(days=days), owed=owed)
+
+
+def _not_due(employer):
+    period(employer, due=timezone.localdate() + datetime.timedelta(days=10))
+
+
+def _paid(employer):
+    period(employer, due=timezone.localdate() - datetime.timedelta(days=70), paid="100.00")
+
+
+def _late_3_days(employer):
+    _late(employer, days=3)
+
+
+def _late_30_days(employer):
+    _late(employer, days=30)
+
+
+def _older_late(employer):
+    _late(employer, days=400, owed="50.00")
+
+
+# What the account holds, the rule's settings, the standing, a fragment of the reason.
+RULES = [
+    ("nothing at all", [], {}, "solvent", None),
+    ("a period paid", [_paid], {}, "solvent", None),
+    ("a period not due yet", [_not_due], {}, "solvent", None),
+    ("a period in arrears", [_late], {}, "insolvent", "1 período(s)"),
+    ("within the tolerance", [_late], {"SOLVENCY_TOLERANCE": Decimal("100.00")}, "solvent", None),
+    ("over the tolerance", [_late], {"SOLVENCY_TOLERANCE": Decimal("99.99")}, "insolvent", "$100"),
+    ("within the grace days", [_late_3_days], {"SOLVENCY_GRACE_DAYS": 5}, "solvent", None),
+    ("beyond the grace days", [_late_30_days], {"SOLVENCY_GRACE_DAYS": 5}, "insolvent", "mora"),
+    ("two periods late", [_late, _older_late], {}, "insolvent", "$150.00"),
+]
+
+
+@pytest.mark.parametrize(
+    "account, rule, standing, reason", [r[1:] for r in RULES], ids=[r[0] for r in RULES]
+)
+def test_the_solvency_rules_table(employer_ss, settings, account, rule, standing, reason):
+    for name, value in rule.items():
+        setattr(settings, name, value)
+    for make in account:
+        make(employer_ss)
+    assessment = services.assess(employer_ss, timezone.localdate())
+    assert assessment.standing == standing
+    if reason:
+        assert any(reason in r for r in assessment.reasons), assessment.reasons
+    # The register's set-based rule agrees with the assessment.
+    found = services.not_solvent([employer_ss.pk], timezone.localdate())
+    assert (employer_ss.pk in found) == (standing == "insolvent")
