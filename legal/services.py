@@ -195,6 +195,10 @@ def referral_update(
         referral.notes = notes
     referral.save()
     after = f"{referral.get_judicial_stage_display()} · ${amount_recovered}"
+    if referral.filed_on:
+        after += " · " + _("claim filed on %(day)s") % {
+            "day": referral.filed_on.strftime("%d/%m/%Y")
+        }
     _event(referral, ReferralEventKind.PROGRESS, actor, before, after, notes)
     case_event_record(
         case=referral.case,

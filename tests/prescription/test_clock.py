@@ -171,6 +171,8 @@ def test_a_claim_filed_in_court_restarts_the_periods_then_due(employer_ss, agent
     )
     referral.refresh_from_db()
     assert referral.filed_on is not None
+    progress = referral.timeline.filter(kind="progress").latest("at")
+    assert f"demanda presentada el {referral.filed_on:%d/%m/%Y}" in progress.after
     refresh()
     c = clock(period)
     assert (c.started_on, c.start_kind) == (referral.filed_on, "court")
