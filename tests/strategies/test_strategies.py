@@ -205,3 +205,20 @@ def test_the_pages_the_head_changes_and_the_auditor_reads(client, head, agent_ss
     history = client.get(reverse("reporting:strategy_history")).content.decode()
     assert "Probar visitas" in history
     assert StrategyLevel.objects.filter(strategy=challenger).count() == 5
+
+
+def test_the_strategy_pages_have_bounded_queries(
+    client, head, branch_ss, django_assert_max_num_queries
+):
+    challenger = start(head)
+    for strategy in (challenger, services.champion()):
+        for _ in range(15):
+            CaseFactory(employer=EmployerFactory(branch=branch_ss), strategy=strategy)
+    client.force_login(head)
+    for name, most in [
+        ("reporting:strategy_home", 20),
+        ("reporting:strategy_compare", 20),
+        ("reporting:strategy_history", 20),
+    ]:
+        with django_assert_max_num_queries(most):
+            assert client.get(reverse(name)).status_code == 200
