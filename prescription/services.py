@@ -30,7 +30,7 @@ from legal.models import LegalReferral, ReferralStatus
 from people.models import User
 from prescription.apps import MANAGE_RULES, RECORD_NOTICE
 from prescription.models import NoticeService, PeriodClock, PrescriptionRule, StartKind
-from recovery.models import LetterKind, RecoveryCase
+from recovery.models import ACTIVE_STATUSES, LetterKind, RecoveryCase
 
 # The actions that would interrupt a clock, by what the employer's account allows.
 ACTIONS = {
@@ -232,7 +232,7 @@ def clocks_warn(*, run_date: datetime.date) -> dict:
               FROM {{table}} w
               JOIN employers_employer e ON e.id = w.employer_id
               JOIN recovery_recoverycase c ON c.employer_id = w.employer_id
-             WHERE c.status NOT IN ({sql_list(_CLOSED_CASES)})
+             WHERE c.status IN ({sql_list(ACTIVE_STATUSES)})
         """
         notices_send_query(
             targets=targets.format(table="prescription_warned"),
@@ -263,9 +263,6 @@ def clocks_warn(*, run_date: datetime.date) -> dict:
             to_heads=True,
         )
     return {"employers_warned": warned, "employers_prescribed": found}
-
-
-_CLOSED_CASES = ["closed"]
 
 
 def clocks_nightly(*, run_date: datetime.date) -> dict:
