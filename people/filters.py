@@ -33,12 +33,18 @@ def agent_filter(field_name: str = "agent") -> django_filters.ModelChoiceFilter:
     )
 
 
-def scope_branch_and_agent(filterset: django_filters.FilterSet, user) -> None:
-    """Offer every active branch and agent, or only the user's own branch and its agents."""
+def visible_branches(user):
+    """The active branches a filter offers the user: all, or only the user's own."""
     branches = Branch.objects.filter(is_active=True)
-    agents = User.objects.filter(groups__name=Role.AGENT.value)
     if user is not None and not sees_all_branches(user):
         branches = branches.filter(pk=user.branch_id)
+    return branches
+
+
+def scope_branch_and_agent(filterset: django_filters.FilterSet, user) -> None:
+    """Offer every active branch and agent, or only the user's own branch and its agents."""
+    agents = User.objects.filter(groups__name=Role.AGENT.value)
+    if user is not None and not sees_all_branches(user):
         agents = agents.filter(branch_id=user.branch_id)
-    filterset.filters["branch"].queryset = branches
+    filterset.filters["branch"].queryset = visible_branches(user)
     filterset.filters["agent"].queryset = agents.order_by("first_name", "last_name")

@@ -3,9 +3,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from people.access import sees_all_branches
-from people.filters import branch_filter
-from people.models import Branch
+from employers.models import Employer
+from people.filters import branch_filter, visible_branches
 from prescription.models import PeriodClock
 from prescription.services import warning_days
 
@@ -35,17 +34,10 @@ class ClockFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        branches = Branch.objects.filter(is_active=True)
-        if user is not None and not sees_all_branches(user):
-            branches = branches.filter(pk=user.branch_id)
-        self.filters["branch"].queryset = branches
+        self.filters["branch"].queryset = visible_branches(user)
 
     def filter_employer(self, queryset, name, value):
-        from employers.search import normalize_search
-
-        for word in normalize_search(value).split():
-            queryset = queryset.filter(employer__search_text__contains=word)
-        return queryset
+        return queryset.filter(employer__in=Employer.objects.search(value))
 
     def by_state(self, queryset, name, value):
         today = timezone.localdate()

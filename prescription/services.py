@@ -153,7 +153,7 @@ def clocks_refresh(*, run_date: datetime.date, employer_ids: list[int] | None = 
     only = "AND p.employer_id = ANY(%(employers)s)" if employer_ids is not None else ""
     with set_based() as cursor:
         if not PrescriptionRule.objects.exists():
-            return {"clocks": 0, "changed": 0, "removed": 0}
+            return {"changed": 0, "removed": 0}
         cursor.execute(
             _CLOCKS.format(employers=only)
             + """

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.exports import FilteredListView
-from core.views import form_refused
+from core.views import form_refused, reported
 from prescription import services
 from prescription.apps import MANAGE_RULES, RECORD_NOTICE, VIEW, VIEW_NOTICE, VIEW_RULES
 from prescription.filters import ClockFilter
@@ -128,18 +128,11 @@ def notice_record(request, case_pk: int):
     case = get_object_or_404(RecoveryCase.objects.visible_to(request.user), pk=case_pk)
     form = NoticeServiceForm(request.POST)
     if not form_refused(request, form):
-        try:
-            notice = services.notice_service_record(
-                case=case, actor=request.user, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(
-                request,
-                _("Notice served on %(day)s recorded: the clocks of the periods then due restart.")
-                % {"day": notice.served_on.strftime("%d/%m/%Y")},
-            )
+        success = _(
+            "Notice served on %(day)s recorded: the clocks of the periods then due restart."
+        ) % {"day": form.cleaned_data["served_on"].strftime("%d/%m/%Y")}
+        with reported(request, success):
+            services.notice_service_record(case=case, actor=request.user, **form.cleaned_data)
     return redirect("recovery:case_detail", pk=case.pk)
 
 

@@ -68,7 +68,7 @@ def cases_open(*, run_date: datetime.date) -> int:
             return 0
         assignment = _assign_by_load({branch for _e, branch, _d in candidates}, candidates)
         employer_ids = [employer for employer, _b, _d in candidates]
-        champion = Strategy.objects.get(pk=champion_strategy_id())
+        champion = champion_strategy_id()
         challenger = running_challenger(run_date)
         # Each new case draws a number in [0, 1): below the challenger's share it is the
         # challenger's, else the champion's; the draw is kept on the case (and said in its
@@ -111,7 +111,7 @@ def cases_open(*, run_date: datetime.date) -> int:
                 "open": CaseStatus.OPEN,
                 "status": str(CaseStatus.OPEN.label),
                 "why": f"≥ ${rule.min_arrears} · ≥ {rule.min_days_late} d",
-                "champion": champion.pk,
+                "champion": champion,
                 "challenger": challenger.pk if challenger else None,
                 "share": Decimal(challenger.share) / 100 if challenger else Decimal(0),
             },

@@ -200,11 +200,17 @@ def _targets(branch_ids: list[int], year: int) -> dict[int, Decimal]:
     )
 
 
-def forecast_year(branch_ids: list[int], today: datetime.date) -> Forecast:
-    """From the last closed month: each month to December, beside the plan's target."""
+def forecast_year(
+    branch_ids: list[int], today: datetime.date, months: list[MonthFigures] | None = None
+) -> Forecast:
+    """From the last closed month: each month to December, beside the plan's target.
+    `months`: the history already read (the last closed month last), if the caller has
+    it."""
     this_month = today.replace(day=1)
     last_closed = add_months(this_month, -1)
-    months = history(branch_ids, last_closed, FIT_MONTHS)
+    if months is None:
+        months = history(branch_ids, last_closed, FIT_MONTHS)
+    months = [m for m in months if m.month > add_months(last_closed, -FIT_MONTHS)]
     model = fit(months)
     result = Forecast(model=model, start=this_month)
     if not model.usable:
@@ -216,18 +222,29 @@ def forecast_year(branch_ids: list[int], today: datetime.date) -> Forecast:
     return result
 
 
-def backtest(branch_ids: list[int], today: datetime.date) -> Forecast:
+def backtest(
+    branch_ids: list[int], today: datetime.date, months: list[MonthFigures] | None = None
+) -> Forecast:
     """The forecast the method would have made twelve months before the last closed
     month, on the twelve months it had then, against what each month recovered."""
     last_closed = add_months(today.replace(day=1), -1)
     origin = add_months(last_closed, -12)
-    months = history(branch_ids, origin, FIT_MONTHS)
-    model = fit(months)
+    if months is None:
+        months = history(branch_ids, last_closed, FIT_MONTHS + 12)
+    fitted = [m for m in months if add_months(origin, -FIT_MONTHS) < m.month <= origin]
+    model = fit(fitted)
     result = Forecast(model=model, start=add_months(origin, 1))
     if not model.usable:
         return result
     following = [add_months(origin, i) for i in range(1, 13)]
-    actual = {m.month: m.recovered for m in history(branch_ids, last_closed, 12)}
-    for month, amount in project(model, months[-1].stock, following):
+    actual = {m.month: m.recovered for m in months if m.month > origin}
+    for month, amount in project(model, fitted[-1].stock, following):
         result.months.append(ForecastMonth(month, amount, actual=to_cents(actual.get(month, ZERO))))
     return result
+
+
+def forecast_and_backtest(branch_ids: list[int], today: datetime.date):
+    """Both, from one read of the last two years of summaries."""
+    last_closed = add_months(today.replace(day=1), -1)
+    months = history(branch_ids, last_closed, FIT_MONTHS + 12)
+    return forecast_year(branch_ids, today, months), backtest(branch_ids, today, months)

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from agreements import services as agreement_services
 from agreements.models import AgreementPolicy
-from core.views import form_refused
+from core.views import form_refused, reported
 from people.access import sees_all_branches
 from people.models import User
 from recovery import strategies as strategy_services
@@ -32,16 +32,6 @@ from reporting.strategy_forms import (
 
 VIEW = "recovery.view_strategy"
 CHANGE = "recovery.change_strategy"
-
-
-def _saved(request, block, success: str) -> bool:
-    try:
-        block()
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return False
-    messages.success(request, success)
-    return True
 
 
 @login_required
@@ -87,11 +77,11 @@ def _back():
 def challenger_start(request):
     form = ChallengerForm(request.POST)
     if not form_refused(request, form):
-        _saved(
+        with reported(
             request,
-            lambda: strategy_services.challenger_start(actor=request.user, **form.cleaned_data),
             _("The challenger is under test: it takes its share of the cases opened from tonight."),
-        )
+        ):
+            strategy_services.challenger_start(actor=request.user, **form.cleaned_data)
     return _back()
 
 
@@ -102,13 +92,10 @@ def challenger_share(request, pk: int):
     strategy = get_object_or_404(Strategy, pk=pk)
     form = ShareForm(request.POST)
     if not form_refused(request, form):
-        _saved(
-            request,
-            lambda: strategy_services.challenger_share(
+        with reported(request, _("Share changed.")):
+            strategy_services.challenger_share(
                 actor=request.user, strategy=strategy, **form.cleaned_data
-            ),
-            _("Share changed."),
-        )
+            )
     return _back()
 
 
@@ -120,13 +107,13 @@ def challenger_end(request, pk: int):
     form = EndForm(request.POST)
     if not form_refused(request, form):
         promote = form.cleaned_data["promote"]
-        _saved(
+        with reported(
             request,
-            lambda: strategy_services.challenger_end(
-                actor=request.user, strategy=strategy, **form.cleaned_data
-            ),
             _("The challenger is now the champion.") if promote else _("The test has ended."),
-        )
+        ):
+            strategy_services.challenger_end(
+                actor=request.user, strategy=strategy, **form.cleaned_data
+            )
     return _back()
 
 
@@ -165,11 +152,8 @@ def level_edit(request, strategy_pk: int, pk: int | None = None):
 def opening_rule_create(request):
     form = OpeningRuleForm(request.POST)
     if not form_refused(request, form):
-        _saved(
-            request,
-            lambda: strategy_services.opening_rule_create(actor=request.user, **form.cleaned_data),
-            _("Case-opening rule recorded."),
-        )
+        with reported(request, _("Case-opening rule recorded.")):
+            strategy_services.opening_rule_create(actor=request.user, **form.cleaned_data)
     return _back()
 
 
@@ -182,13 +166,10 @@ def policy_revise(request):
     form.instance = AgreementPolicy.in_force(timezone.localdate()) or AgreementPolicy()
     if not form_refused(request, form):
         data = {k: v for k, v in form.cleaned_data.items() if k != "reason"}
-        _saved(
-            request,
-            lambda: agreement_services.policy_revise(
+        with reported(request, _("The agreement policy has a new version from today.")):
+            agreement_services.policy_revise(
                 actor=request.user, data=data, reason=form.cleaned_data["reason"]
-            ),
-            _("The agreement policy has a new version from today."),
-        )
+            )
     return _back()
 
 
@@ -236,25 +217,22 @@ def strategy_history(request):
 def forecast(request):
     """The recovery forecast per branch (all, for who sees every branch), beside the
     plan's targets, with its back-test and the method."""
-    from people.models import Branch
+    from people.filters import visible_branches
     from reporting import forecast as forecasting
 
-    branches = Branch.objects.filter(is_active=True).order_by("code")
-    if not sees_all_branches(request.user):
-        branches = branches.filter(pk=request.user.branch_id)
+    branches = visible_branches(request.user).order_by("code")
     chosen = request.GET.get("sucursal", "")
     selected = [b for b in branches if str(b.pk) == chosen]
     branch_ids = [b.pk for b in (selected or branches)]
-    today = timezone.localdate()
+    year, backtest = forecasting.forecast_and_backtest(branch_ids, timezone.localdate())
     return render(
         request,
         "reporting/forecast.html",
         {
             "branches": branches,
             "selected": selected[0] if selected else None,
-            "forecast": forecasting.forecast_year(branch_ids, today),
-            "backtest": forecasting.backtest(branch_ids, today),
-            "buckets": forecasting.BUCKETS,
-            "today": today,
+            "forecast": year,
+            "backtest": backtest,
+            "today": timezone.localdate(),
         },
     )

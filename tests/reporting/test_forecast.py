@@ -98,7 +98,7 @@ def test_the_forecast_page_has_bounded_queries(
     _summaries(branch_ss, datetime.date(2024, 12, 1), 24, "250")
     _summaries(branch_sm, datetime.date(2024, 12, 1), 24, "100")
     client.force_login(head)
-    # The summaries read three times (the year, the back-test's fit and what happened),
-    # stock and flows each; the plan and its targets; the branches; the session's own.
+    # The two years of summaries read once (stock and flows); the plan and its targets;
+    # the branches; the session's own.
     with django_assert_max_num_queries(18):
         assert client.get(reverse("reporting:forecast")).status_code == 200
