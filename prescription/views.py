@@ -145,12 +145,16 @@ def case_panel(request, case=None, **context) -> dict | None:
     if case is None or not request.user.has_perm(VIEW):
         return None
     today = timezone.localdate()
-    clocks = services.with_action(
-        PeriodClock.objects.filter(employer_id=case.employer_id).select_related("period")
+    until = today + datetime.timedelta(days=services.warning_days())
+    # One read of the employer's clocks (a few dozen), split here.
+    clocks = list(
+        services.with_action(
+            PeriodClock.objects.filter(employer_id=case.employer_id).select_related("period")
+        ).order_by("prescribes_on", "period_id")
     )
-    soon = list(clocks.filter(services.soon_q(today)).order_by("prescribes_on")[:24])
-    prescribed = list(clocks.prescribed().order_by("prescribes_on")[:24])
-    first = clocks.running(today).aggregate(first=Min("prescribes_on"))["first"]
+    soon = [c for c in clocks if today < c.prescribes_on <= until][:24]
+    prescribed = [c for c in clocks if c.prescribed_on][:24]
+    first = next((c.prescribes_on for c in clocks if c.prescribes_on > today), None)
     notices = (
         list(NoticeService.objects.filter(employer_id=case.employer_id)[:5])
         if request.user.has_perm(VIEW_NOTICE)
