@@ -1,9 +1,14 @@
+import datetime
 import time
 
 import pytest
+from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from people.middleware import SESSION_STARTED_KEY
+from people.middleware import SESSION_RENEWED_KEY, SESSION_STARTED_KEY
 from people.registry import role_permissions
 from people.roles import Role
 from tests.factories import UserFactory
@@ -49,9 +54,34 @@ def test_a_session_ends_after_the_absolute_limit_however_active(client, head, se
 
 
 @pytest.mark.django_db
-def test_idle_sessions_expire_after_thirty_minutes(settings):
+def test_idle_sessions_expire_after_thirty_minutes(client, head, settings):
     assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST
+    client.force_login(head)
+    client.get(reverse("employers:employer_list"))
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    renewed = Session.objects.get(pk=key).expire_date
+    assert renewed > timezone.now() + datetime.timedelta(minutes=29)
+
+
+@pytest.mark.django_db
+def test_activity_renews_the_idle_limit_at_most_once_a_minute(client, head, settings):
+    client.force_login(head)
+    client.get(reverse("employers:employer_list"))
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    first = Session.objects.get(pk=key).expire_date
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("employers:employer_list"))
+    assert not [
+        q for q in queries.captured_queries if "UPDATE" in q["sql"] and "django_session" in q["sql"]
+    ]
+    assert Session.objects.get(pk=key).expire_date == first
+    # A minute later, the next request renews it.
+    session = client.session
+    session[SESSION_RENEWED_KEY] = int(time.time()) - settings.SESSION_RENEW_SECONDS
+    session.save()
+    before = Session.objects.get(pk=key).expire_date
+    client.get(reverse("employers:employer_list"))
+    assert Session.objects.get(pk=key).expire_date > before
 
 
 @pytest.mark.django_db
