@@ -428,9 +428,14 @@ def agreements_mark_referred(*, agreement_ids: list[int]) -> int:
     with set_based() as cursor:
         cursor.execute(
             """
-            WITH referred AS (
+            WITH target AS (
+                -- Joined, not `a.id = ANY(ids)`: as a filter, that compares each row
+                -- with every id (quadratic: 1.3 s for 25,000 on PostgreSQL 18).
+                SELECT DISTINCT id FROM unnest(%(ids)s::bigint[]) AS t(id)
+            ), referred AS (
                 UPDATE agreements_paymentagreement a SET status = %(referred)s
-                 WHERE a.id = ANY(%(ids)s) AND a.status = %(breached)s
+                  FROM target t
+                 WHERE a.id = t.id AND a.status = %(breached)s
              RETURNING a.id
             )
             INSERT INTO agreements_agreementevent (agreement_id, at, kind, before, after, reason)

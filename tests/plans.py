@@ -6,12 +6,16 @@ history triggers' INSERTs) — with their actual row counts. `quadratic_joins()`
 nodes in them that read a large set once per row of another — a nested loop's inner side
 or a correlated subquery: `loops x rows read per loop` both at or above a threshold,
 which is what grows with the square of the data (an index lookup per outer row reads one
-row per loop and is not flagged).
+row per loop and is not flagged) — and the filters that compare each row they read
+with every element of a large constant list (`id = ANY('{…}')` as a filter, not an
+index condition: PostgreSQL hashes such a list only when both sides hash alike, which a
+bigint column against a list of integers does not).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -65,6 +69,20 @@ def _rows_read_per_loop(node: dict) -> float:
     return node.get("Actual Rows", 0) + node.get("Rows Removed by Filter", 0)
 
 
+_FILTERS = ("Filter", "Join Filter")
+_CONSTANT_LIST = re.compile(r"ANY \('\{([^}]*)\}'")
+
+
+def _longest_list_filtered(node: dict) -> int:
+    """The number of elements of the longest constant list a filter of `node` compares
+    each of its rows with."""
+    longest = 0
+    for key in _FILTERS:
+        for elements in _CONSTANT_LIST.findall(node.get(key, "")):
+            longest = max(longest, elements.count(",") + 1)
+    return longest
+
+
 def quadratic_joins(plans: list[dict], threshold: int) -> list[str]:
     """The plan nodes run at least `threshold` times that read at least `threshold` rows
     each time: the inner side of a nested loop over two large sets, or a correlated
@@ -80,5 +98,12 @@ def quadratic_joins(plans: list[dict], threshold: int) -> list[str]:
                 kind = node.get("Parent Relationship", "")
                 found.append(
                     f"{loops:.0f} x {rows_per_loop:.0f} rows ({node['Node Type']}, {kind}): {query}"
+                )
+            elements = _longest_list_filtered(node)
+            if elements >= threshold and loops * rows_per_loop >= threshold:
+                query = " ".join(plan.get("Query Text", "").split())[:120]
+                found.append(
+                    f"{loops * rows_per_loop:.0f} rows x a list of {elements} "
+                    f"({node['Node Type']} filter): {query}"
                 )
     return found
