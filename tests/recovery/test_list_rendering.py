@@ -92,6 +92,9 @@ def test_the_case_table_renders_what_the_generic_table_renders(role, branch_ss, 
     assert fast.count("<tr") == generic.count("<tr") == 5
     assert ('name="select"' in fast) is (role == Role.AGENT)
     assert "Comercial &lt;Núm. 0&gt; &amp; Hijos" in fast
+    empty_fast, empty_generic = _both(CaseTable, queryset.none(), user)
+    assert _tbody(empty_fast) == _tbody(empty_generic)
+    assert "Ningún caso cumple estos filtros." in empty_fast
 
 
 @pytest.mark.django_db
