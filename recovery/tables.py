@@ -54,8 +54,8 @@ class CaseTable(tables.Table):
 
     def rows_html(self) -> SafeString:
         """The page's rows, escaped by format_html. The case list is the most used list
-        page: its 25 rows of 11 cells through the template engine were a fifth of its
-        time (5 ms), in Python a tenth of that."""
+        page: its 25 rows of 11 cells cost about 4 ms through the template engine, 1.7 ms
+        here."""
         sentinel = 2_147_483_647
         link = reverse("recovery:case_detail", kwargs={"pk": sentinel})
         select = self.show_select
