@@ -460,6 +460,7 @@ def test_the_dashboards_overdue_panel_does_not_grow_with_the_items(client, staff
     from django.test.utils import CaptureQueriesContext
 
     client.force_login(staff["head"])
+    client.get(reverse("reporting:dashboard"))  # the session's first renewal, not counted
     counts = []
     for _round in range(2):
         for _ in range(6):
