@@ -17,6 +17,7 @@ from employers.imports.reading import (
     parse_date,
     parse_period,
 )
+from employers.imports.staging import index_staging_lines
 from employers.validators import normalize_nit
 from people.models import Branch
 
@@ -232,6 +233,7 @@ def any_error(cursor) -> bool:
 
 def collect_errors(cursor) -> tuple[list[RowError], int]:
     """Every bad row with its line, column, value and reason (only for a bad file)."""
+    index_staging_lines(cursor)
     reasons = {
         "name_required": _("Required for an employer that is not registered yet."),
         "name_long": _("At most 250 characters."),

@@ -128,3 +128,26 @@ def test_the_import_and_its_reimport_join_no_two_large_sets_by_nested_loop(tmp_p
     # nested loops that ran for hours; at this size the plan happens to be right.
     [typed] = [p for p in plans if "CREATE TEMP TABLE arrears_rows" in p["Query Text"]][:1]
     assert typed.get("Settings", {}).get("enable_nestloop") == "off"
+
+
+def test_the_report_of_a_bad_file_joins_no_two_large_sets_by_nested_loop(tmp_path, head):
+    """A file with an error every few rows: its report joins each error back to the
+    staged row by line (an index built only for the report) and plans no nested loop
+    over two large sets, nor a seq scan of the staged rows once per error."""
+    from bench.import_arrears import generate
+    from tests.plans import executed_plans, quadratic_joins
+
+    path = tmp_path / "mora.csv"
+    generate(path, rows=6000, employers=1500, seed=4)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for n in range(1, len(lines), 5):
+        fields = lines[n].split(";")
+        fields[6] = "12,5x"  # not an amount
+        lines[n] = ";".join(fields)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with executed_plans() as plans:
+        result = run(path, actor=head)
+    assert not result.ok and result.error_count == 1200
+    assert result.errors[0].line == 2 and result.errors[0].value == "12,5x"
+    assert quadratic_joins(plans, threshold=300) == []
+    assert not ContributionPeriod.objects.exists()
