@@ -13,7 +13,15 @@ class KeysFirstPaginator(Paginator):
     joins every row of the set to its employer, agent and branch first (the agent's queue:
     3,300 cases joined to 50,000 employers, 61 ms); asked for the keys only, it sorts the
     table's own rows (22 ms), and the page's 25 rows are then read with their joins.
-    A row gone between the two reads is left out of the page."""
+    A row gone between the two reads is left out of the page.
+
+    `keys_order`: the list's order written more cheaply for sorting the keys (the same
+    order: a test holds the two equal), when its rows' order needs columns that the sort
+    can read in one pass instead of two."""
+
+    def __init__(self, object_list, per_page, *args, keys_order=None, **kwargs):
+        super().__init__(object_list, per_page, *args, **kwargs)
+        self.keys_order = keys_order
 
     def page(self, number) -> Page:
         number = self.validate_number(number)
@@ -21,6 +29,9 @@ class KeysFirstPaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        keys = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        keys_list = self.object_list
+        if self.keys_order is not None:
+            keys_list = keys_list.order_by(*self.keys_order)
+        keys = list(keys_list.values_list("pk", flat=True)[bottom:top])
         rows = {row.pk: row for row in self.object_list.filter(pk__in=keys)}
         return self._get_page([rows[key] for key in keys if key in rows], number, self)

@@ -15,6 +15,7 @@ from recovery.models import (
     DocumentRequirement,
     RecoveryCase,
 )
+from recovery.models.cases import debt_sort_key
 
 # How many days ahead a promise counts as "falling due" in the queue.
 PROMISE_HORIZON_DAYS = 2
@@ -60,6 +61,12 @@ def work_queue(user: User, today: datetime.date, agent: User | None = None) -> Q
         .order_by("-broken_first", "-debt", "oldest_due", "pk")
     )
     return cases
+
+
+def work_queue_keys_order(today: datetime.date) -> list:
+    """work_queue's order, for sorting its keys (KeysFirstPaginator): the debt and the
+    oldest due date read in one subquery instead of two."""
+    return ["-broken_first", debt_sort_key(today).asc(), "pk"]
 
 
 @dataclass

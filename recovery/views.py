@@ -37,7 +37,13 @@ from recovery.models import (
     RecoveryCase,
 )
 from recovery.pdf import render_demand_notices_pdf
-from recovery.queries import PRIORITY_EXPLAINED, case_timeline, document_checklist, work_queue
+from recovery.queries import (
+    PRIORITY_EXPLAINED,
+    case_timeline,
+    document_checklist,
+    work_queue,
+    work_queue_keys_order,
+)
 from recovery.tables import CaseTable
 
 MAX_BATCH_LETTERS = 200
@@ -85,7 +91,9 @@ def queue(request):
     cases = work_queue(request.user, today, agent=agent)
     if branch is not None:
         cases = cases.filter(branch=branch)
-    page = KeysFirstPaginator(cases, 25).get_page(request.GET.get("page"))
+    page = KeysFirstPaginator(cases, 25, keys_order=work_queue_keys_order(today)).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "recovery/queue.html",

@@ -5,7 +5,7 @@ import datetime
 from django.apps import apps
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, Exists, Min, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import Case, Exists, Func, Min, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -252,6 +252,21 @@ def _oldest_due_subquery(today: datetime.date):
         arrears_filter(today), employer=OuterRef("employer")
     ).order_by()
     return periods.values("employer").annotate(oldest=Min("due_date")).values("oldest")
+
+
+def debt_sort_key(today: datetime.date):
+    """One subquery that sorts, ascending, as the debt descending and then the oldest
+    due date ascending (no arrears last): the row (-debt, oldest due) of the employer's
+    periods in arrears, or NULL when it has none. Sorting a list by it reads the
+    employer's periods once instead of twice (with_debt's two subqueries): a third of
+    the agent's queue's sort."""
+    periods = ContributionPeriod.objects.filter(
+        arrears_filter(today), employer=OuterRef("employer")
+    ).order_by()
+    key = periods.values("employer").annotate(
+        key=Func(-Sum("balance"), Min("due_date"), function="ROW", output_field=models.TextField())
+    )
+    return Subquery(key.values("key"), output_field=models.TextField())
 
 
 class Priority(models.TextChoices):

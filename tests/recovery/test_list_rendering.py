@@ -25,7 +25,7 @@ from employers.queries import with_outstanding_waivers
 from employers.tables import EmployerTable
 from people.roles import Role
 from recovery.models import RecoveryCase, StrategyLevel
-from recovery.queries import work_queue
+from recovery.queries import work_queue, work_queue_keys_order
 from recovery.tables import CaseTable
 from tests.factories import CaseFactory, EmployerFactory, PeriodFactory, UserFactory
 
@@ -124,21 +124,38 @@ def test_the_queue_pages_by_keys_in_the_same_order(client, agent_ss, branch_ss):
             employer_share=Decimal(100 + (n * 37) % 11),
         )
         CaseFactory(employer=employer, agent=agent_ss, broken_promises=n % 7 == 0)
+    # Cases with nothing in arrears (paid, or not yet due), and two with the same debt
+    # and oldest due date: the order's every tie and its last places.
+    for n in range(4):
+        employer = EmployerFactory(branch=branch_ss)
+        if n % 2:
+            PeriodFactory(employer=employer, due_date=today + datetime.timedelta(days=5))
+        CaseFactory(employer=employer, agent=agent_ss, broken_promises=n == 3)
+    for _twin in range(2):
+        employer = EmployerFactory(branch=branch_ss)
+        PeriodFactory(
+            employer=employer, due_date=today - datetime.timedelta(days=40), employer_share=105
+        )
+        CaseFactory(employer=employer, agent=agent_ss)
     cases = work_queue(agent_ss, today, agent=agent_ss)
+    order = work_queue_keys_order(today)
     for number in (1, 2):
         plain = Paginator(cases, 25).page(number)
         keys_first = KeysFirstPaginator(cases, 25).page(number)
+        one_pass = KeysFirstPaginator(cases, 25, keys_order=order).page(number)
         assert [c.pk for c in keys_first] == [c.pk for c in plain]
+        assert [c.pk for c in one_pass] == [c.pk for c in plain]
         assert [c.debt for c in keys_first] == [c.debt for c in plain]
+    assert list(Paginator(cases, 25).page(2))[-1].debt == 0
     with CaptureQueriesContext(connection) as queries:
-        page = KeysFirstPaginator(cases, 25).page(1)
+        page = KeysFirstPaginator(cases, 25, keys_order=order).page(1)
         [case.employer.legal_name for case in page]
-    # count, keys, rows: no query per case, and the sort reads no employer.
+    # count, keys, rows: no query per case, the sort reads no employer, and it reads the
+    # periods in arrears once.
     assert len(queries) == 3
-    assert (
-        "employers_employer"
-        not in queries.captured_queries[1]["sql"].split("FROM", 1)[1].split("WHERE")[0]
-    )
+    keys_sql = queries.captured_queries[1]["sql"]
+    assert "employers_employer" not in keys_sql.split("FROM", 1)[1].split("WHERE")[0]
+    assert keys_sql.count("employers_contributionperiod") == 1
 
 
 @pytest.mark.django_db
