@@ -254,7 +254,7 @@ def _oldest_due_subquery(today: datetime.date):
     return periods.values("employer").annotate(oldest=Min("due_date")).values("oldest")
 
 
-def debt_sort_key(today: datetime.date):
+def debt_sort_key(today: datetime.date) -> Subquery:
     """One subquery that sorts, ascending, as the debt descending and then the oldest
     due date ascending (no arrears last): the row (-debt, oldest due) of the employer's
     periods in arrears, or NULL when it has none. Sorting a list by it reads the
