@@ -73,7 +73,10 @@ class ActionFilter(django_filters.FilterSet):
 
 class TrainingFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
-    year = django_filters.NumberFilter(label=_("Year"), field_name="starts_at__year")
+    # A year Python's dates can hold: beyond it the lookup itself fails (a 500).
+    year = django_filters.NumberFilter(
+        label=_("Year"), field_name="starts_at__year", min_value=1900, max_value=2100
+    )
 
     class Meta:
         model = Training

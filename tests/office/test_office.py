@@ -500,3 +500,13 @@ def test_the_induction_steps_and_the_response_templates_are_kept_in_the_admin(cl
     client.force_login(admin_user)
     for url in ("/admin/office/inductionitem/", "/admin/correspondence/responsetemplate/"):
         assert client.get(url).status_code == 200, url
+
+
+def test_the_training_list_explains_a_year_out_of_range(client, staff):
+    """?year=99999 was a 500 (Python's dates end in 9999): now the filter says why."""
+    client.force_login(staff["head"])
+    for year in ("99999", "-3", "0"):
+        page = client.get(reverse("office:training_list"), {"year": year})
+        assert page.status_code == 200, year
+        assert "Asegúrese de que este valor" in page.content.decode(), year
+    assert client.get(reverse("office:training_list"), {"year": "2026"}).status_code == 200
