@@ -62,11 +62,9 @@ class CaseTable(tables.Table):
         rows = []
         for row in self.paginated_rows:
             case = row.record
-            agent = case.agent
             rows.append(
                 format_html(
-                    '<tr {}>{}<td ><a href="{}">{}</a></td>'
-                    '<td >{}<br><span class="muted">{}</span></td>'
+                    '<tr {}>{}<td ><a href="{}">{}</a></td><td >{}</td>'
                     "<td >{}</td><td >{}</td><td >{}</td><td >{}</td><td >{}</td>"
                     '<td class="num">{}</td><td >{}</td><td >{}</td></tr>',
                     row.attrs.as_html(),
@@ -77,12 +75,11 @@ class CaseTable(tables.Table):
                     else "",
                     link.replace(str(sentinel), str(case.pk)),
                     case.pk,
-                    case.employer.legal_name,
-                    case.employer.employer_number,
+                    self.render_employer(case),
                     case.branch.code,
-                    (agent.get_full_name() or agent.username) if agent else "—",
+                    self.render_agent(case.agent) if case.agent else "—",
                     case.get_status_display(),
-                    case.get_priority_display(),
+                    self.render_priority(case),
                     case.level.name if case.level_id and case.level.name else "—",
                     format_money(case.debt),
                     format_date(case.oldest_due, "d/m/Y") if case.oldest_due else "—",
