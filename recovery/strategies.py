@@ -66,12 +66,14 @@ def challenger_start(*, actor: User, name: str, share: int, notes: str, reason: 
             started_on=timezone.localdate(),
             notes=notes,
         )
-        for level in champion().levels.all():
-            StrategyLevel.objects.create(
+        StrategyLevel.objects.bulk_create(
+            StrategyLevel(
                 strategy=strategy,
                 is_active=level.is_active,
                 **{field: getattr(level, field) for field in LEVEL_FIELDS},
             )
+            for level in champion().levels.all()
+        )
     return strategy
 
 
