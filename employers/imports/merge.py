@@ -169,6 +169,36 @@ def _check_staged(cursor, steps: ImportSteps, result: ImportResult, *, typed: bo
     return result.rows_set_aside + build_rows(cursor, typed=typed)
 
 
+def _apply(
+    cursor,
+    steps: ImportSteps,
+    file_name: str,
+    actor,
+    dry_run: bool,
+    record: ArrearsImport | None,
+    result: ImportResult,
+) -> ArrearsImport:
+    """Log the import as applied and merge its checked rows (the caller rolls a dry run
+    back)."""
+    applied = record or ArrearsImport(created_by=actor, applied_by=actor, file_name=file_name)
+    applied.sha256 = result.sha256
+    applied.status = ArrearsImportStatus.APPLIED
+    applied.applied_at = timezone.now()
+    applied.save()
+    steps.merging(result.rows_total, dry_run)
+    created, inserted, updated = merge_rows(cursor)
+    result.employers_created = created
+    result.periods_created = inserted
+    result.periods_updated = updated
+    result.periods_unchanged = result.rows_total - inserted - updated
+    record_counts(applied, result)
+    store_digests(cursor)
+    drop_temp_tables(cursor)
+    for listener in IMPORT_LISTENERS:
+        listener(applied)
+    return applied
+
+
 def run_arrears_import(
     *,
     path: Path,
@@ -243,9 +273,24 @@ def _run(
             typed = fmt.kind == "csv" and load_staging(
                 cursor, path, fmt, typed=True, on_chunk=steps.reading
             )
+            applied = None
             if typed:
                 result.rows_total = _check_staged(cursor, steps, result, typed=True)
-            if not typed or (result.rows_total and any_error(cursor)):
+                if not result.rows_total:
+                    raise ImportFileError(_("The file has a header but no rows."))
+                if not any_error(cursor, repeats_of_new_employers=False):
+                    logged = (record.status, record.applied_at) if record else None
+                    try:
+                        with transaction.atomic():  # a savepoint
+                            applied = _apply(
+                                cursor, steps, file_name, actor, dry_run, record, result
+                            )
+                    except psycopg.errors.UniqueViolation:
+                        # A period the file repeats for a new employer: rolled back to
+                        # the savepoint, the text path below names both lines.
+                        if record:
+                            record.status, record.applied_at = logged
+            if applied is None:
                 steps.begin("stage")
                 try:
                     load_staging(cursor, path, fmt, typed=False, on_chunk=steps.reading)
@@ -254,29 +299,12 @@ def _run(
                     result.error_count = len(result.errors)
                     raise _Rejected from exc
                 result.rows_total = _check_staged(cursor, steps, result, typed=False)
-                if result.rows_total and any_error(cursor):
+                if not result.rows_total:
+                    raise ImportFileError(_("The file has a header but no rows."))
+                if any_error(cursor):
                     result.errors, result.error_count = collect_errors(cursor)
                     raise _Rejected
-            if result.rows_total == 0:
-                raise ImportFileError(_("The file has a header but no rows."))
-            applied = record or ArrearsImport(
-                created_by=actor, applied_by=actor, file_name=file_name
-            )
-            applied.sha256 = sha256
-            applied.status = ArrearsImportStatus.APPLIED
-            applied.applied_at = timezone.now()
-            applied.save()
-            steps.merging(result.rows_total, dry_run)
-            created, inserted, updated = merge_rows(cursor)
-            result.employers_created = created
-            result.periods_created = inserted
-            result.periods_updated = updated
-            result.periods_unchanged = result.rows_total - inserted - updated
-            record_counts(applied, result)
-            store_digests(cursor)
-            drop_temp_tables(cursor)
-            for listener in IMPORT_LISTENERS:
-                listener(applied)
+                applied = _apply(cursor, steps, file_name, actor, dry_run, record, result)
             if dry_run:
                 transaction.set_rollback(True)
         steps.end()

@@ -237,6 +237,25 @@ def test_a_period_repeated_in_the_file_is_reported_on_its_second_line(tmp_path, 
 
 
 @pytest.mark.django_db
+def test_a_repeated_period_of_a_new_employer_rejects_a_confirmed_preview_whole(tmp_path, head):
+    """The periods' unique index refuses the repeat inside the merge: rolled back to its
+    savepoint, nothing of the merge stays and the log entry says rejected, not applied."""
+    record = ArrearsImport.objects.create(
+        created_by=head, file_name="mora.csv", status=ArrearsImportStatus.PREVIEWED
+    )
+    rows = [GOOD_ROWS[0], GOOD_ROWS[2], GOOD_ROWS[1], GOOD_ROWS[0]]
+    result = run(write_csv(tmp_path, rows), actor=head, record=record)
+    assert [(e.line, e.column) for e in result.errors] == [(5, "periodo")]
+    record.refresh_from_db()
+    assert record.status == ArrearsImportStatus.REJECTED
+    assert record.applied_at is None
+    assert record.error_count == 1
+    assert not Employer.objects.exists()
+    assert not ContributionPeriod.objects.exists()
+    assert ArrearsImport.objects.count() == 1
+
+
+@pytest.mark.django_db
 def test_one_employer_with_two_nits_in_the_file_is_reported(tmp_path, head):
     rows = [list(GOOD_ROWS[0]), list(GOOD_ROWS[1])]
     rows[1][1] = "0614-051286-129-4"
