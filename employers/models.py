@@ -163,8 +163,13 @@ class Employer(models.Model):
         db_default="",
         validators=[validate_dui],
     )
+    # No index of its own: employer_branch_name_idx (branch, legal name) leads with it.
     branch = models.ForeignKey(
-        Branch, verbose_name=_("branch"), on_delete=models.PROTECT, related_name="employers"
+        Branch,
+        verbose_name=_("branch"),
+        on_delete=models.PROTECT,
+        related_name="employers",
+        db_index=False,
     )
     status = models.CharField(
         _("status"), max_length=10, choices=EmployerStatus, default=EmployerStatus.ACTIVE
