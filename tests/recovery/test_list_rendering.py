@@ -150,10 +150,11 @@ def test_the_queue_pages_by_keys_in_the_same_order(client, agent_ss, branch_ss):
     with CaptureQueriesContext(connection) as queries:
         page = KeysFirstPaginator(cases, 25, keys_order=order).page(1)
         [case.employer.legal_name for case in page]
-    # count, keys, rows: no query per case, the sort reads no employer, and it reads the
-    # periods in arrears once.
-    assert len(queries) == 3
-    keys_sql = queries.captured_queries[1]["sql"]
+    # keys (with the count), rows: no count of its own, no query per case, the sort reads
+    # no employer, and it reads the periods in arrears once.
+    assert len(queries) == 2
+    assert page.paginator.count == 36 and page.paginator.num_pages == 2
+    keys_sql = queries.captured_queries[0]["sql"]
     assert "employers_employer" not in keys_sql.split("FROM", 1)[1].split("WHERE")[0]
     assert keys_sql.count("employers_contributionperiod") == 1
 
@@ -180,3 +181,24 @@ def test_the_reassignment_form_reads_the_agents_branches_at_once(
     with django_assert_max_num_queries(len(few)):
         page = client.get(reverse("recovery:case_list"))
     assert page.content.decode().count("(SM)") >= 3
+
+
+@pytest.mark.django_db
+def test_the_keys_first_paginator_pages_as_django_does(agent_ss, branch_ss):
+    """Past the last page, not a number, an empty list: the same pages as Django's own
+    paginator, from the keys query's own count."""
+    for _n in range(7):
+        CaseFactory(employer=EmployerFactory(branch=branch_ss), agent=agent_ss)
+    cases = RecoveryCase.objects.filter(agent=agent_ss).order_by("-pk")
+    for number in (1, 2, 3, 4, 99, "abc", None, 0, -1, "2"):
+        plain = Paginator(cases, 3).get_page(number)
+        keys_first = KeysFirstPaginator(cases, 3).get_page(number)
+        assert (keys_first.number, [c.pk for c in keys_first]) == (
+            plain.number,
+            [c.pk for c in plain],
+        ), number
+        assert keys_first.paginator.num_pages == plain.paginator.num_pages == 3
+    with_orphans = KeysFirstPaginator(cases, 3, orphans=1).get_page(2)
+    assert [c.pk for c in with_orphans] == [c.pk for c in Paginator(cases, 3, orphans=1).page(2)]
+    empty = KeysFirstPaginator(cases.none(), 3).get_page(5)
+    assert (empty.number, list(empty), empty.paginator.count) == (1, [], 0)
