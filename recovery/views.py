@@ -44,7 +44,7 @@ from recovery.queries import (
     work_queue,
     work_queue_keys_order,
 )
-from recovery.tables import CaseTable
+from recovery.tables import CaseTable, queue_rows_html
 
 MAX_BATCH_LETTERS = 200
 
@@ -99,6 +99,7 @@ def queue(request):
         "recovery/queue.html",
         {
             "page": page,
+            "rows": queue_rows_html(page.object_list, show_agent=agent is None),
             "today": today,
             "agent": agent,
             "agents": agents.order_by("first_name", "last_name") if agents else [],

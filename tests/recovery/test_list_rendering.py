@@ -202,3 +202,78 @@ def test_the_keys_first_paginator_pages_as_django_does(agent_ss, branch_ss):
     assert [c.pk for c in with_orphans] == [c.pk for c in Paginator(cases, 3, orphans=1).page(2)]
     empty = KeysFirstPaginator(cases.none(), 3).get_page(5)
     assert (empty.number, list(empty), empty.paginator.count) == (1, [], 0)
+
+
+QUEUE_LOOP = """{% load i18n money %}
+  {% for case in page.object_list %}
+    <tr>
+      <td><a href="{% url 'recovery:case_detail' case.pk %}">{{ case.employer.legal_name }}</a><br><span class="muted">{{ case.employer.employer_number }} · {% translate "case" %} {{ case.pk }}</span></td>
+      {% if not agent %}<td>{{ case.agent.get_full_name|default:_("unassigned") }}</td>{% endif %}
+      <td>{{ case.get_status_display }}</td>
+      <td>
+        {% if case.broken_promises and case.status == "in_contact" %}<span class="badge bad">{% translate "Broken promise" %}</span> {% endif %}
+        {% if case.promise_due %}<span class="badge">{% translate "Promise falling due" %}</span> {% endif %}
+        {% if case.follow_up_due %}<span class="badge">{% blocktranslate with date=case.next_action_on|date:"d/m/Y" %}Follow-up due {{ date }}{% endblocktranslate %}</span> {{ case.next_action }} {% endif %}
+        {% if case.level_due %}<span class="badge">{{ case.level.name }}</span> {% endif %}
+        {% if case.is_new %}<span class="badge ok">{% translate "New case" %}</span>{% endif %}
+      </td>
+      <td class="num">{{ case.debt|money }}</td>
+      <td>{{ case.oldest_due|date:"d/m/Y"|default:"—" }}</td>
+    </tr>
+  {% endfor %}"""  # noqa: E501 - the queue's template loop as it was, the reference
+
+
+def _squeezed(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r">\s+", ">", re.sub(r"\s+<", "<", str(html)))).strip()
+
+
+@pytest.mark.django_db
+def test_the_queue_rows_render_what_its_template_loop_rendered(agent_ss, branch_ss):
+    """Every badge, escaping, no arrears, an unassigned case: queue_rows_html writes what
+    the template loop it replaced wrote, with and without the agent's column."""
+    from recovery.models import PaymentPromise
+    from recovery.tables import queue_rows_html
+
+    today = timezone.localdate()
+    head_ss = UserFactory(branch=branch_ss, role=Role.BRANCH_HEAD)
+    level = StrategyLevel.objects.order_by("order").first()
+    owed = EmployerFactory(branch=branch_ss, legal_name='Pan & Café "<El Trigal>"')
+    PeriodFactory(employer=owed, due_date=today - datetime.timedelta(days=45))
+    CaseFactory(
+        employer=owed,
+        agent=agent_ss,
+        status="in_contact",
+        broken_promises=2,
+        last_action_on=today - datetime.timedelta(days=3),
+        next_action_on=today - datetime.timedelta(days=1),
+        next_action="Llamar <ya> & confirmar",
+    )
+    promised = CaseFactory(
+        employer=EmployerFactory(branch=branch_ss),
+        agent=agent_ss,
+        status="promise",
+        last_action_on=today,
+        level=level,
+        level_done=False,
+    )
+    PaymentPromise.objects.create(
+        case=promised, amount=Decimal("50.00"), promised_on=today, baseline_paid=Decimal("0")
+    )
+    CaseFactory(employer=EmployerFactory(branch=branch_ss), agent=None)  # new, unassigned
+    for user, agent in ((agent_ss, agent_ss), (head_ss, None)):
+        cases = list(work_queue(user, today, agent=agent))
+        assert len(cases) == (2 if agent else 3)
+        reference = Template(QUEUE_LOOP).render(
+            Context({"page": {"object_list": cases}, "agent": agent})
+        )
+        fast = queue_rows_html(cases, show_agent=agent is None)
+        assert _squeezed(fast) == _squeezed(reference)
+    for text in (
+        "badge bad",
+        "Compromiso por vencer",
+        "Gestión pendiente",
+        "Caso nuevo",
+        "sin asignar",
+        "&lt;ya&gt;",
+    ):
+        assert text in fast, text
