@@ -9,7 +9,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Min, Q, Sum
+from django.db.models import Count, Min, OuterRef, Q, Subquery, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -185,13 +185,21 @@ def queue_panel(request, **context) -> dict | None:
     if not user.has_perm(VIEW):
         return None
     today = timezone.localdate()
-    cases = RecoveryCase.objects.visible_to(user).active().filter(agent=user).values("pk")
+    cases = RecoveryCase.objects.visible_to(user).active().filter(agent=user)
+    # From the clocks about to prescribe to the agent's employers (an employer has one
+    # active case), not through every case of every employer: that join hashed all the
+    # cases of the institute for each page of the queue.
     rows = list(
         PeriodClock.objects.filter(services.soon_q(today))
-        .filter(employer__cases__pk__in=cases)
-        .values("employer__cases__pk", "employer__employer_number", "employer__legal_name")
-        .annotate(periods=Count("pk"), first=Min("prescribes_on"), owed=Sum("period__balance"))
-        .order_by("first")[:10]
+        .filter(employer_id__in=cases.values("employer_id"))
+        .values("employer_id", "employer__employer_number", "employer__legal_name")
+        .annotate(
+            case_pk=Subquery(cases.filter(employer_id=OuterRef("employer_id")).values("pk")[:1]),
+            periods=Count("pk"),
+            first=Min("prescribes_on"),
+            owed=Sum("period__balance"),
+        )
+        .order_by("first", "employer_id")[:10]
     )
     if not rows:
         return None

@@ -140,3 +140,37 @@ def test_only_the_head_records_a_rule_and_the_clocks_are_worked_out_again(
         services.PeriodClock.objects.filter(services.soon_q(timezone.localdate()))
     ).exists()
     assert UserFactory(role=Role.AUDITOR).has_perm("prescription.view_periodclock")
+
+
+def test_the_queue_panel_lists_the_agents_own_active_cases_once_each(
+    client, agent_ss, accounts, employer_ss, branch_ss, django_assert_max_num_queries
+):
+    """One row per active case of the agent's (an older closed case of the same employer
+    adds nothing), with its periods about to prescribe; another agent's case is not
+    listed."""
+    from recovery.models import RecoveryCase
+    from tests.factories import EmployerFactory
+
+    RecoveryCase.objects.create(
+        employer=employer_ss,
+        branch=branch_ss,
+        agent=agent_ss,
+        status="closed",
+        opening_debt=Decimal("10.00"),
+        opened_on=datetime.date(2020, 1, 1),
+        closed_on=datetime.date(2020, 6, 1),
+        close_reason="paid",
+    )
+    other = EmployerFactory(branch=branch_ss, legal_name="Ferretería de Otro Gestor")
+    CaseFactory(employer=other, agent=UserFactory(branch=branch_ss, role=Role.AGENT))
+    owed(other, 3600)
+    services.clocks_nightly(run_date=timezone.localdate())
+    client.force_login(agent_ss)
+    with django_assert_max_num_queries(14):
+        queue = client.get(reverse("recovery:queue")).content.decode()
+    panel = queue.split('id="queue-prescription"', 1)[1].split("</section>", 1)[0]
+    assert panel.count("<tr>") == 2  # the header and the one case
+    case_url = reverse("recovery:case_detail", args=[accounts.pk])
+    assert f'<a href="{case_url}">{employer_ss.employer_number} · ' in panel
+    assert '<td class="num">1</td><td class="num">$100.00</td>' in panel
+    assert "Otro Gestor" not in panel
