@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import ListedModelChoiceField
 from core.widgets import DateInput
 from correspondence.models import BODY_MAX_CHARS as BODY_MAX
 from correspondence.models import CorrespondenceItem, ResponseTemplate
@@ -66,7 +67,7 @@ class ItemForm(forms.ModelForm):
 
 
 class AssignForm(forms.Form):
-    assignee = forms.ModelChoiceField(label=_("Assign to"), queryset=None)
+    assignee = ListedModelChoiceField(label=_("Assign to"), queryset=None)
 
     def __init__(self, *args, users=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -75,7 +76,7 @@ class AssignForm(forms.Form):
 
 
 class ResponseForm(forms.Form):
-    template = forms.ModelChoiceField(
+    template = ListedModelChoiceField(
         label=_("From the template"),
         queryset=ResponseTemplate.objects.filter(is_active=True),
         required=False,

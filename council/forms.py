@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import PaymentAgreement
+from core.forms import ListedModelChoiceField
 from core.money import MAX_AMOUNT
 from core.text import NOTE_MAX_CHARS, REASON_MAX_CHARS
 from council.models import DRAFT_MAX_CHARS, BoardSession, PaymentTerms, SessionKind
@@ -22,7 +23,7 @@ class RequestForm(forms.Form):
     employer_number = forms.CharField(label=_("Employer no."), max_length=20)
     received_on = forms.DateField(label=_("Received"), widget=_DATE)
     payment_terms = forms.ChoiceField(label=_("Payment terms"), choices=PaymentTerms.choices)
-    agreement = forms.ModelChoiceField(
+    agreement = ListedModelChoiceField(
         label=_("Payment agreement"), queryset=PaymentAgreement.objects.none(), required=False
     )
     notes = forms.CharField(
@@ -89,7 +90,7 @@ class SessionForm(forms.Form):
 
 
 class SubmissionForm(forms.Form):
-    session = forms.ModelChoiceField(label=_("Session"), queryset=BoardSession.objects.none())
+    session = ListedModelChoiceField(label=_("Session"), queryset=BoardSession.objects.none())
     sent_on = forms.DateField(label=_("Sent"), widget=_DATE)
     memo = forms.CharField(
         label=_("Cover memo"),

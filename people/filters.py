@@ -2,15 +2,15 @@
 agreements): the choices each offers are what the user's scope lets them see."""
 
 import django_filters
-from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import ListedModelChoiceField
 from people.access import sees_all_branches
 from people.models import Branch, User
 from people.roles import Role
 
 
-class PersonChoiceField(forms.ModelChoiceField):
+class PersonChoiceField(ListedModelChoiceField):
     """People by their names (the user name only when no name is recorded)."""
 
     def label_from_instance(self, obj) -> str:
@@ -21,10 +21,12 @@ class PersonFilter(django_filters.ModelChoiceFilter):
     field_class = PersonChoiceField
 
 
+class BranchFilter(django_filters.ModelChoiceFilter):
+    field_class = ListedModelChoiceField
+
+
 def branch_filter() -> django_filters.ModelChoiceFilter:
-    return django_filters.ModelChoiceFilter(
-        label=_("Branch"), queryset=Branch.objects.none(), empty_label=_("All")
-    )
+    return BranchFilter(label=_("Branch"), queryset=Branch.objects.none(), empty_label=_("All"))
 
 
 def agent_filter(field_name: str = "agent") -> django_filters.ModelChoiceFilter:

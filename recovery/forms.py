@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import ListedModelChoiceField
 from core.text import NOTE_MAX_CHARS, REASON_MAX_CHARS
 from people.models import User
 from people.roles import Role
@@ -106,7 +107,7 @@ class ReasonForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    agent = forms.ModelChoiceField(label=_("Agent"), queryset=User.objects.none())
+    agent = ListedModelChoiceField(label=_("Agent"), queryset=User.objects.none())
     reason = forms.CharField(label=_("Reason"), required=False, max_length=200)
 
     def __init__(self, *args, branch_id=None, **kwargs):
