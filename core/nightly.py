@@ -3,7 +3,8 @@
 Each app declares its jobs in its own `jobs.py` as `NIGHTLY_JOBS`, a list of
 `NightlyJob(name, function, order=N)`; the runner collects them from the installed
 apps and runs them by `order`, so adding an app touches no other app's code. The
-orders in use (lower first): recovery opens cases (100) and evaluates promises (200);
+orders in use (lower first): employers find the related employers (50) and sum up
+the arrears (60); recovery opens cases (100) and evaluates promises (200);
 agreements mark overdue installments (300) and breaches (400); the Legal Unit refers
 the breached agreements' cases (450); agreements are completed (500); recovery
 advances strategy levels (600) and takes the snapshots (900), the last of the night.

@@ -443,6 +443,45 @@ class ArrearsDigest(models.Model):
         return f"{self.employer_id}: {self.rows}"
 
 
+class ArrearsSummary(models.Model):
+    """One employer's periods in arrears summed up as of `ArrearsSummaryState.as_of`:
+    what sorting a list by debt (the agents' queue) reads instead of summing every
+    case's periods on every request. Employers with nothing in arrears have no row.
+
+    Trusted only while the state's date is today: any statement that writes periods
+    clears that date (a trigger on the periods' table, migration 0018), and it is set
+    again only by `employers.arrears.refresh_arrears_summary`, which the import calls
+    after its merge and the nightly run calls every night (a due date passing changes
+    what is in arrears). Until then lists sum the periods as before. Written only by
+    that function."""
+
+    employer = models.OneToOneField(
+        Employer, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    debt = models.DecimalField(_("debt"), **MONEY)
+    oldest_due = models.DateField(_("oldest due"))
+
+    class Meta:
+        verbose_name = _("arrears summary")
+        verbose_name_plural = _("arrears summaries")
+
+    def __str__(self) -> str:
+        return f"{self.employer_id}: {self.debt}"
+
+
+class ArrearsSummaryState(models.Model):
+    """The one row that says as of which day ArrearsSummary holds (NULL: stale)."""
+
+    as_of = models.DateField(_("as of"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("arrears summary state")
+        constraints = [models.CheckConstraint(condition=Q(pk=1), name="arrears_summary_one_state")]
+
+    def __str__(self) -> str:
+        return f"{self.as_of or '-'}"
+
+
 AGING_BUCKETS = [
     # (key, label, first day, last day or None)
     ("d0_30", _("0–30 days"), 0, 30),

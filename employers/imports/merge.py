@@ -13,6 +13,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from employers.arrears import refresh_arrears_summary
 from employers.imports.checks import any_error, build_rows, collect_errors, load_lookups
 from employers.imports.reading import (
     MAX_STORED_ERRORS,
@@ -194,6 +195,8 @@ def _apply(
     record_counts(applied, result)
     store_digests(cursor)
     drop_temp_tables(cursor)
+    # The lists sorted by debt read the summary again only once it is summed anew.
+    refresh_arrears_summary()
     for listener in IMPORT_LISTENERS:
         listener(applied)
     return applied

@@ -5,7 +5,7 @@ import datetime
 from django.apps import apps
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, Exists, Func, Min, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import Case, Exists, F, Func, Min, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -14,7 +14,13 @@ from core import history
 from core.models import TimelineEvent
 from core.money import MONEY, ZERO
 from core.text import REASON_MAX_CHARS
-from employers.models import ContributionPeriod, Employer, arrears_filter
+from employers.models import (
+    ArrearsSummary,
+    ArrearsSummaryState,
+    ContributionPeriod,
+    Employer,
+    arrears_filter,
+)
 from people.access import scope_to_branch
 from people.roles import Role
 
@@ -257,7 +263,7 @@ def _oldest_due_subquery(today: datetime.date):
     return _employer_arrears(today).annotate(oldest=Min("due_date")).values("oldest")
 
 
-def debt_sort_key(today: datetime.date) -> Subquery:
+def debt_sort_key(today: datetime.date) -> Case:
     """One subquery that sorts, ascending, as the debt descending and then the oldest
     due date ascending (no arrears last): the row (-debt, oldest due) of the employer's
     periods in arrears, or NULL when it has none. Sorting a list by it reads the
@@ -266,7 +272,26 @@ def debt_sort_key(today: datetime.date) -> Subquery:
     key = _employer_arrears(today).annotate(
         key=Func(-Sum("balance"), Min("due_date"), function="ROW", output_field=models.TextField())
     )
-    return Subquery(key.values("key"), output_field=models.TextField())
+    summed = Subquery(key.values("key"), output_field=models.TextField())
+    # The same row from the employers' arrears summary while it is known to hold on
+    # `today` (employers.arrears): a join instead of summing each case's periods.
+    stored = Case(
+        When(
+            arrears__debt__isnull=False,
+            then=Func(
+                -F("arrears__debt"),
+                F("arrears__oldest_due"),
+                function="ROW",
+                output_field=models.TextField(),
+            ),
+        ),
+        output_field=models.TextField(),
+    )
+    return Case(
+        When(Exists(ArrearsSummaryState.objects.filter(as_of=today)), then=stored),
+        default=summed,
+        output_field=models.TextField(),
+    )
 
 
 class Priority(models.TextChoices):
@@ -336,10 +361,22 @@ class RecoveryCaseQuerySet(models.QuerySet):
         )
 
 
-@history.track()
+@history.track(exclude=["arrears"])  # a view of the employer's summary, no column
 class RecoveryCase(models.Model):
     employer = models.ForeignKey(
         Employer, verbose_name=_("employer"), on_delete=models.PROTECT, related_name="cases"
+    )
+    # The employer's arrears summary, reached from the case's own employer_id without
+    # going through the employers' table (no column of its own; the queue's sort joins it).
+    arrears = models.ForeignObject(
+        ArrearsSummary,
+        on_delete=models.DO_NOTHING,
+        from_fields=["employer"],
+        to_fields=["employer"],
+        null=True,
+        related_name="+",
+        editable=False,
+        serialize=False,
     )
     branch = models.ForeignKey(
         "people.Branch", verbose_name=_("branch"), on_delete=models.PROTECT, related_name="+"

@@ -132,6 +132,7 @@ JOBS = [
     "strategy_advance",
     "snapshots_take",
     "relations_find",
+    "arrears_summary",
     "prescription_clocks",
     "waivers_revoke_on_breach",
     "summaries_refresh",

@@ -20,7 +20,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.pagination import KeysFirstPaginator
-from employers.models import Employer
+from employers.arrears import refresh_arrears_summary
+from employers.models import ArrearsSummaryState, Employer
 from employers.queries import with_outstanding_waivers
 from employers.tables import EmployerTable
 from people.roles import Role
@@ -139,13 +140,30 @@ def test_the_queue_pages_by_keys_in_the_same_order(client, agent_ss, branch_ss):
         CaseFactory(employer=employer, agent=agent_ss)
     cases = work_queue(agent_ss, today, agent=agent_ss)
     order = work_queue_keys_order(today)
-    for number in (1, 2):
-        plain = Paginator(cases, 25).page(number)
-        keys_first = KeysFirstPaginator(cases, 25).page(number)
-        one_pass = KeysFirstPaginator(cases, 25, keys_order=order).page(number)
-        assert [c.pk for c in keys_first] == [c.pk for c in plain]
-        assert [c.pk for c in one_pass] == [c.pk for c in plain]
-        assert [c.debt for c in keys_first] == [c.debt for c in plain]
+
+    def same_pages():
+        for number in (1, 2):
+            plain = Paginator(cases, 25).page(number)
+            keys_first = KeysFirstPaginator(cases, 25).page(number)
+            one_pass = KeysFirstPaginator(cases, 25, keys_order=order).page(number)
+            assert [c.pk for c in keys_first] == [c.pk for c in plain]
+            assert [c.pk for c in one_pass] == [c.pk for c in plain]
+            assert [c.debt for c in keys_first] == [c.debt for c in plain]
+
+    same_pages()  # the periods summed (no summary yet)
+    refresh_arrears_summary()
+    same_pages()  # from the employers' arrears summary
+    # A period written after it (it goes stale): summed again, still the same order.
+    PeriodFactory(
+        employer=cases[29].employer,
+        period=datetime.date(2020, 1, 1),
+        due_date=today - datetime.timedelta(days=3),
+        employer_share=Decimal("5000"),
+    )
+    assert not ArrearsSummaryState.objects.filter(as_of=today).exists()
+    same_pages()
+    refresh_arrears_summary()
+    same_pages()
     assert list(Paginator(cases, 25).page(2))[-1].debt == 0
     with CaptureQueriesContext(connection) as queries:
         page = KeysFirstPaginator(cases, 25, keys_order=order).page(1)
@@ -157,6 +175,7 @@ def test_the_queue_pages_by_keys_in_the_same_order(client, agent_ss, branch_ss):
     keys_sql = queries.captured_queries[0]["sql"]
     assert "employers_employer" not in keys_sql.split("FROM", 1)[1].split("WHERE")[0]
     assert keys_sql.count("employers_contributionperiod") == 1
+    assert 'LEFT OUTER JOIN "employers_arrearssummary"' in keys_sql
 
 
 @pytest.mark.django_db

@@ -1,0 +1,52 @@
+"""The employers' periods in arrears summed up once, for the lists sorted by debt.
+
+Sorting the agent's queue by debt summed each of its 3,300 cases' periods on every
+request (16 to 22 ms of the page on PostgreSQL 15 at 50,000 employers); with the summary
+the sort reads one row per case. The summary is only used while it is known to be
+right: `ArrearsSummaryState.as_of` is today (a trigger clears it on any write to the
+periods, and a new day makes yesterday's stale), otherwise the periods are summed as
+before (`recovery.models.cases.debt_sort_key`)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils import timezone
+
+from core.sql import set_based
+
+
+def refresh_arrears_summary(*, today: datetime.date | None = None) -> int:
+    """Sum up every employer's periods in arrears on `today` (default: the real today,
+    the day the lists ask about) and mark the summary fresh. Returns the employers in
+    arrears. Run by the import after its merge (in its transaction) and every night."""
+    today = today or timezone.localdate()
+    with set_based() as cursor:
+        # The state's row lock first: a transaction writing periods holds it (the
+        # trigger) until it commits, so what is summed below includes its writes.
+        cursor.execute(
+            "INSERT INTO employers_arrearssummarystate (id, as_of) VALUES (1, NULL) "
+            "ON CONFLICT (id) DO NOTHING"
+        )
+        cursor.execute("SELECT as_of FROM employers_arrearssummarystate WHERE id = 1 FOR UPDATE")
+        cursor.execute("DELETE FROM employers_arrearssummary")
+        cursor.execute(
+            """
+            INSERT INTO employers_arrearssummary (employer_id, debt, oldest_due)
+            SELECT employer_id, sum(balance), min(due_date)
+              FROM employers_contributionperiod
+             WHERE balance > 0 AND due_date < %s
+             GROUP BY employer_id
+            """,
+            [today],
+        )
+        employers = cursor.rowcount
+        # Its plans join it by employer: statistics of what it holds now.
+        cursor.execute("ANALYZE employers_arrearssummary")
+        cursor.execute("UPDATE employers_arrearssummarystate SET as_of = %s WHERE id = 1", [today])
+    return employers
+
+
+def arrears_summary_nightly(*, run_date: datetime.date) -> dict:
+    """The nightly job: a due date passing overnight changes what is in arrears."""
+    return {"employers": refresh_arrears_summary()}
