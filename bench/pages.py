@@ -85,6 +85,11 @@ def seed(employers: int) -> None:
     # of 18 on 15). VACUUM sets what autovacuum sets after a bulk insert.
     with connection.cursor() as cursor:
         cursor.execute("VACUUM (ANALYZE)")
+    # The employers' arrears summary as the night leaves it, as of today (the seeding's
+    # own night may be days old; the queue sums the periods when it is stale).
+    from employers.arrears import refresh_arrears_summary
+
+    refresh_arrears_summary()
 
 
 def pages() -> dict[str, tuple[str, str]]:
