@@ -16,26 +16,41 @@ from django.utils import timezone
 from core.sql import set_based
 
 
-def refresh_arrears_summary(*, today: datetime.date | None = None) -> int:
-    """Sum up every employer's periods in arrears on `today` (default: the real today,
-    the day the lists ask about) and mark the summary fresh. Returns the employers in
-    arrears. Run by the import after its merge (in its transaction) and every night."""
+def lock_arrears_summary(cursor, today: datetime.date) -> bool:
+    """Take the state's row lock (held to the end of the transaction) and say whether
+    the summary holds on `today`. A transaction writing periods takes that lock too (the
+    trigger), so whoever holds it sums up what the others wrote, never around them."""
+    cursor.execute(
+        "INSERT INTO employers_arrearssummarystate (id, as_of) VALUES (1, NULL) "
+        "ON CONFLICT (id) DO NOTHING"
+    )
+    cursor.execute("SELECT as_of FROM employers_arrearssummarystate WHERE id = 1 FOR UPDATE")
+    return cursor.fetchone()[0] == today
+
+
+def refresh_arrears_summary(
+    *, today: datetime.date | None = None, employers_sql: str | None = None
+) -> int:
+    """Sum up the employers' periods in arrears on `today` (default: the real today, the
+    day the lists ask about) and mark the summary fresh. Returns the employers summed
+    up in arrears.
+
+    `employers_sql`: a query of the employer ids whose periods changed, when the caller
+    knows the summary held for every other employer (the import, which checked that
+    before its merge under the same lock): only theirs are summed again. Without it,
+    every employer's (the night, and an import that found the summary stale)."""
     today = today or timezone.localdate()
     with set_based() as cursor:
-        # The state's row lock first: a transaction writing periods holds it (the
-        # trigger) until it commits, so what is summed below includes its writes.
+        lock_arrears_summary(cursor, today)
+        only = f" WHERE employer_id IN ({employers_sql})" if employers_sql else ""
+        cursor.execute(f"DELETE FROM employers_arrearssummary{only}")
         cursor.execute(
-            "INSERT INTO employers_arrearssummarystate (id, as_of) VALUES (1, NULL) "
-            "ON CONFLICT (id) DO NOTHING"
-        )
-        cursor.execute("SELECT as_of FROM employers_arrearssummarystate WHERE id = 1 FOR UPDATE")
-        cursor.execute("DELETE FROM employers_arrearssummary")
-        cursor.execute(
-            """
+            f"""
             INSERT INTO employers_arrearssummary (employer_id, debt, oldest_due)
             SELECT employer_id, sum(balance), min(due_date)
               FROM employers_contributionperiod
              WHERE balance > 0 AND due_date < %s
+                   {"AND employer_id IN (" + employers_sql + ")" if employers_sql else ""}
              GROUP BY employer_id
             """,
             [today],

@@ -13,7 +13,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from employers.arrears import refresh_arrears_summary
+from employers.arrears import lock_arrears_summary, refresh_arrears_summary
 from employers.imports.checks import any_error, build_rows, collect_errors, load_lookups
 from employers.imports.reading import (
     MAX_STORED_ERRORS,
@@ -187,6 +187,8 @@ def _apply(
     applied.applied_at = timezone.now()
     applied.save()
     steps.merging(result.rows_total, dry_run)
+    today = timezone.localdate()
+    summary_held = lock_arrears_summary(cursor, today)
     created, inserted, updated = merge_rows(cursor)
     result.employers_created = created
     result.periods_created = inserted
@@ -194,9 +196,19 @@ def _apply(
     result.periods_unchanged = result.rows_total - inserted - updated
     record_counts(applied, result)
     store_digests(cursor)
+    # The lists sorted by debt read the summary again once it is summed anew: only the
+    # file's employers not set aside when it held before the merge (an unchanged
+    # re-import sums up none), else every employer.
+    refresh_arrears_summary(
+        today=today,
+        employers_sql=(
+            "SELECT e.id FROM arrears_employers f"
+            " JOIN employers_employer e ON e.employer_number = f.employer_number"
+        )
+        if summary_held
+        else None,
+    )
     drop_temp_tables(cursor)
-    # The lists sorted by debt read the summary again only once it is summed anew.
-    refresh_arrears_summary()
     for listener in IMPORT_LISTENERS:
         listener(applied)
     return applied

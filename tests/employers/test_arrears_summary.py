@@ -81,3 +81,24 @@ def test_the_night_sums_it_up_as_of_the_day_the_lists_ask_about(employer_ss):
     ((debt, oldest),) = summary().values()
     assert oldest == today - datetime.timedelta(days=1)
     assert debt == ContributionPeriod.objects.get(due_date__lt=today).balance
+
+
+def test_an_import_sums_up_again_only_its_employers_when_the_summary_held(
+    tmp_path, head, employer_ss
+):
+    """Held before the merge: only the file's employers not set aside are summed again
+    (a stored row of another employer stays as it was). Stale before: every employer."""
+    PeriodFactory(employer=employer_ss, due_date=datetime.date(2026, 3, 1))
+    run(write_csv(tmp_path, [list(row) for row in GOOD_ROWS]), actor=head)
+    ArrearsSummary.objects.filter(employer=employer_ss).update(debt=Decimal("1.00"))
+    changed = [list(row) for row in GOOD_ROWS]
+    changed[0][10] = "1087.50"  # Trigal pays January; Juana's rows are set aside
+    assert run(write_csv(tmp_path, changed, name="2.csv"), actor=head).ok
+    assert TRIGAL not in summary()
+    assert summary()[employer_ss.employer_number][0] == Decimal("1.00")
+    ArrearsSummaryState.objects.update(as_of=None)
+    changed[2][10] = "123.93"  # Juana pays too; the summary was stale: all summed again
+    assert run(write_csv(tmp_path, changed, name="3.csv"), actor=head).ok
+    assert fresh_as_of() == timezone.localdate()
+    assert list(summary()) == [employer_ss.employer_number]
+    assert summary()[employer_ss.employer_number][0] > Decimal("1.00")
