@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import datetime
 
+from django.db.models import Min, Sum
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from core.sql import set_based
+from employers.models import ContributionPeriod, arrears_filter
 
 
 def lock_arrears_summary(cursor, today: datetime.date) -> bool:
@@ -40,20 +43,19 @@ def refresh_arrears_summary(
     before its merge under the same lock): only theirs are summed again. Without it,
     every employer's (the night, and an import that found the summary stale)."""
     today = today or timezone.localdate()
+    # What is in arrears is arrears_filter's rule, the one the lists sum up live.
+    periods = ContributionPeriod.objects.filter(arrears_filter(today)).order_by()
+    if employers_sql:
+        periods = periods.filter(employer_id__in=RawSQL(employers_sql, ()))
+    summed = periods.values("employer").annotate(debt=Sum("balance"), oldest=Min("due_date"))
+    select, params = summed.values_list("employer", "debt", "oldest").query.sql_with_params()
     with set_based() as cursor:
         lock_arrears_summary(cursor, today)
         only = f" WHERE employer_id IN ({employers_sql})" if employers_sql else ""
         cursor.execute(f"DELETE FROM employers_arrearssummary{only}")
         cursor.execute(
-            f"""
-            INSERT INTO employers_arrearssummary (employer_id, debt, oldest_due)
-            SELECT employer_id, sum(balance), min(due_date)
-              FROM employers_contributionperiod
-             WHERE balance > 0 AND due_date < %s
-                   {"AND employer_id IN (" + employers_sql + ")" if employers_sql else ""}
-             GROUP BY employer_id
-            """,
-            [today],
+            f"INSERT INTO employers_arrearssummary (employer_id, debt, oldest_due) {select}",
+            params,
         )
         employers = cursor.rowcount
         # Its plans join it by employer: statistics of what it holds now.

@@ -264,11 +264,11 @@ def _oldest_due_subquery(today: datetime.date):
 
 
 def debt_sort_key(today: datetime.date) -> Case:
-    """One subquery that sorts, ascending, as the debt descending and then the oldest
-    due date ascending (no arrears last): the row (-debt, oldest due) of the employer's
-    periods in arrears, or NULL when it has none. Sorting a list by it reads the
-    employer's periods once instead of twice (with_debt's two subqueries): a third of
-    the agent's queue's sort."""
+    """One key that sorts, ascending, as the debt descending and then the oldest due
+    date ascending (no arrears last): the row (-debt, oldest due) of the employer's
+    periods in arrears, or NULL when it has none. Read from the employers' arrears
+    summary (a join: `RecoveryCase.arrears`) while its state says it holds on `today`;
+    otherwise summed from the periods, once instead of with_debt's twice."""
     key = _employer_arrears(today).annotate(
         key=Func(-Sum("balance"), Min("due_date"), function="ROW", output_field=models.TextField())
     )
