@@ -58,8 +58,10 @@ def refresh_arrears_summary(
             params,
         )
         employers = cursor.rowcount
-        # Its plans join it by employer: statistics of what it holds now.
-        cursor.execute("ANALYZE employers_arrearssummary")
+        if not employers_sql:
+            # Its plans join it by employer: statistics of what it holds now. A few
+            # employers summed again change them little (autovacuum's ANALYZE follows).
+            cursor.execute("ANALYZE employers_arrearssummary")
         cursor.execute("UPDATE employers_arrearssummarystate SET as_of = %s WHERE id = 1", [today])
     return employers
 
