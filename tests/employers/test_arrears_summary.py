@@ -3,8 +3,10 @@ night, trusted only while nothing has written a period since, and only on its da
 
 import datetime
 from decimal import Decimal
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
@@ -107,3 +109,15 @@ def test_an_import_sums_up_again_only_its_employers_when_the_summary_held(
     assert fresh_as_of() == timezone.localdate()
     assert list(summary()) == [employer_ss.employer_number]
     assert summary()[employer_ss.employer_number][0] > Decimal("1.00")
+
+
+def test_the_command_sums_it_up_now(employer_ss):
+    """`manage.py refresh_arrears_summary`: what the night does, on demand (after the
+    demo's data, or a manual correction of periods)."""
+    PeriodFactory(employer=employer_ss, due_date=timezone.localdate() - datetime.timedelta(days=1))
+    assert ArrearsSummaryState.objects.filter(as_of__isnull=False).count() == 0
+    out = StringIO()
+    call_command("refresh_arrears_summary", stdout=out)
+    assert fresh_as_of() == timezone.localdate()
+    assert list(summary()) == [employer_ss.employer_number]
+    assert "'employers': 1" in out.getvalue()
