@@ -130,9 +130,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth, sessions, throttling --------------------------------------------------
 AUTH_USER_MODEL = "people.User"
+# UserBackend: Django's ModelBackend reading the user with its branch and its
+# permissions in one query (two queries fewer a page). A session opened under another
+# backend's path is ended once: its user logs in again.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "people.backends.UserBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
