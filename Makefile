@@ -6,13 +6,14 @@ export UV_PYTHON := python3.11
 
 .PHONY: install run stop test lint format check-browser messages bench bench-on
 
-# `make run V=1` shows every migration and job line; by default only the users and URL.
+# `make run V=1` shows every migration and job line; by default only the users and URL
+# (and errors: not the warning the demo's refused file logs on purpose).
 ifeq ($(V),1)
 QUIET :=
 LOGS :=
 else
 QUIET := >/dev/null
-LOGS := LOG_LEVEL=WARNING
+LOGS := LOG_LEVEL=ERROR
 endif
 
 install:
