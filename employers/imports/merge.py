@@ -104,6 +104,11 @@ class ImportSteps:
             self.progress(900, self.SCALE, label, force=True)
 
 
+# The periods' unique index: on a first load it, not the cheap checks, finds a period the
+# file repeats for a new employer (any_error's repeats_of_new_employers).
+REPEATED_PERIOD_CONSTRAINT = "period_unique_centre"
+
+
 class _Rejected(Exception):
     """Raised inside the transaction to roll it back when rows are invalid."""
 
@@ -162,12 +167,16 @@ def merge_rows(cursor) -> tuple[int, int, int]:
 
 def _check_staged(cursor, steps: ImportSteps, result: ImportResult, *, typed: bool) -> int:
     """Set aside the unchanged employers' rows, then type and check the others; returns
-    the number of rows in the file (both kinds; blank leftovers not counted)."""
+    the number of rows in the file (both kinds; blank leftovers not counted). A file of
+    no rows at all is refused."""
     steps.begin("compare")
     result.rows_set_aside = set_aside_unchanged(cursor)
     steps.checking()
     load_lookups(cursor)
-    return result.rows_set_aside + build_rows(cursor, typed=typed)
+    rows = result.rows_set_aside + build_rows(cursor, typed=typed)
+    if not rows:
+        raise ImportFileError(_("The file has a header but no rows."))
+    return rows
 
 
 def _apply(
@@ -291,8 +300,6 @@ def _run(
             applied = None
             if typed:
                 result.rows_total = _check_staged(cursor, steps, result, typed=True)
-                if not result.rows_total:
-                    raise ImportFileError(_("The file has a header but no rows."))
                 if not any_error(cursor, repeats_of_new_employers=False):
                     logged = (record.status, record.applied_at) if record else None
                     try:
@@ -300,9 +307,12 @@ def _run(
                             applied = _apply(
                                 cursor, steps, file_name, actor, dry_run, record, result
                             )
-                    except psycopg.errors.UniqueViolation:
+                    except psycopg.errors.UniqueViolation as exc:
                         # A period the file repeats for a new employer: rolled back to
-                        # the savepoint, the text path below names both lines.
+                        # the savepoint, the text path below names both lines. Any other
+                        # unique index refusing is not the file's to report.
+                        if exc.diag.constraint_name != REPEATED_PERIOD_CONSTRAINT:
+                            raise
                         if record:
                             record.status, record.applied_at = logged
             if applied is None:
@@ -314,8 +324,6 @@ def _run(
                     result.error_count = len(result.errors)
                     raise _Rejected from exc
                 result.rows_total = _check_staged(cursor, steps, result, typed=False)
-                if not result.rows_total:
-                    raise ImportFileError(_("The file has a header but no rows."))
                 if any_error(cursor):
                     result.errors, result.error_count = collect_errors(cursor)
                     raise _Rejected
