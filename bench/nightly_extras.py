@@ -6,7 +6,8 @@ clocks, against a bare scan of what each reads.
 Seeds `recupera_bench` (`seed_demo --employers N`, once) and times, in a transaction
 rolled back at the end: `relations_find` (every employer's keys grouped and paired),
 `clocks_refresh` on a first night (every owed period's clock written) and on an
-unchanged night (nothing to write), and in the same run the bare SQL each cannot beat:
+unchanged night (nothing to write), `arrears_summary` (every employer's arrears summed
+up for the lists sorted by debt), and in the same run the bare SQL each cannot beat:
 one pass over the employers' keys, one over the owed periods. Prints the engine and
 `name: value` lines; `*_over_scan` is the job over its bare scan.
 """
@@ -38,6 +39,7 @@ def main() -> None:
     from django.db import connection, transaction
     from django.utils import timezone
 
+    from employers.arrears import refresh_arrears_summary
     from employers.models import ContributionPeriod, Employer
     from employers.relations import relations_find
     from prescription.services import clocks_refresh
@@ -72,6 +74,7 @@ def main() -> None:
         relations_s = timed(lambda: counts.update(relations_find(run_date=today)))
         first_s = timed(lambda: clocks_refresh(run_date=today))
         again_s = timed(lambda: clocks_refresh(run_date=today))
+        summary_s = timed(lambda: refresh_arrears_summary(today=today))
         figures.update(
             {
                 "relations_found": counts.get("found"),
@@ -82,6 +85,8 @@ def main() -> None:
                 "clocks_unchanged_s": f"{again_s:.2f}",
                 "owed_scan_s": f"{owed_s:.2f}",
                 "clocks_over_scan": f"{again_s / owed_s:.1f}",
+                "arrears_summary_s": f"{summary_s:.2f}",
+                "summary_over_scan": f"{summary_s / owed_s:.1f}",
             }
         )
         transaction.set_rollback(True)
